@@ -38,11 +38,13 @@ public sealed class SmtpReplyParser
             throw new ArgumentOutOfRangeException(nameof(maxReplyLength));
         }
 
-        _line = new byte[maxLineLength];
+        // The cap counts the whole line with its CRLF, as RFC 5321 does; the buffer holds all but the LF.
+        _line = new byte[maxLineLength - 1];
         _maxReplyLength = maxReplyLength;
     }
 
-    public int MaxLineLength => _line.Length;
+    /// <summary>Longest accepted line, CRLF included.</summary>
+    public int MaxLineLength => _line.Length + 1;
 
     public int MaxReplyLength => _maxReplyLength;
 
@@ -78,7 +80,7 @@ public sealed class SmtpReplyParser
 
             if (_lineLength >= _line.Length)
             {
-                throw new SmtpProtocolException(SmtpProtocolError.LineTooLong, $"A reply line is longer than {_line.Length} bytes.");
+                throw new SmtpProtocolException(SmtpProtocolError.LineTooLong, $"A reply line is longer than {_line.Length + 1} bytes.");
             }
 
             _line[_lineLength++] = b;
