@@ -125,6 +125,7 @@ public sealed class SmtpStageTimingEngine
     {
         var remote = await ResolveAsync(ct);
         _address = remote.Address.ToString();
+        await SmtpWarmup.RunOnceAsync(ct);
         _clock.Start();
         try
         {
@@ -582,8 +583,17 @@ public sealed class SmtpStageTimingEngine
         {
             while (outcome is null)
             {
-                var delay = Task.Delay(_options.TransferPollInterval, ct);
-                await Task.WhenAny(delay, writer, pendingReply);
+                // While writing, wake on the writer or every poll interval; once everything is written, poll
+                // every millisecond so the stage ends within ~1 ms of the last acknowledgement.
+                if (writer.IsCompleted)
+                {
+                    await Task.WhenAny(Task.Delay(1, ct), pendingReply);
+                }
+                else
+                {
+                    await Task.WhenAny(Task.Delay(_options.TransferPollInterval, ct), writer, pendingReply);
+                }
+
                 ct.ThrowIfCancellationRequested();
                 var now = NowMs;
                 var snapshot = conn.ReadTcpInfo();
