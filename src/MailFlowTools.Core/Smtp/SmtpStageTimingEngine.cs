@@ -771,10 +771,16 @@ public sealed class SmtpStageTimingEngine
         return true;
     }
 
-    /// <summary>Waits until the kernel has no unacknowledged data (so the next write is a separate segment), at most 200 ms.</summary>
+    /// <summary>
+    /// Between the lone "." and its CRLF: waits until the kernel has no unacknowledged data (so the CRLF is a
+    /// separate segment, not coalesced) and at least 50 ms (so a relay that reads its socket, like an inspecting
+    /// proxy, sees them in separate reads too); at most 200 ms.
+    /// </summary>
     private async Task WaitForAcknowledgementAsync(SmtpConnection conn, CancellationToken ct)
     {
-        var deadline = NowMs + 200;
+        var start = NowMs;
+        var deadline = start + 200;
+        await Task.Delay(50, ct);
         while (NowMs < deadline)
         {
             var info = conn.ReadTcpInfo();
