@@ -345,7 +345,8 @@ public sealed class SmtpStageTimingEngine
             rec.Outcome = SmtpStageOutcome.TlsFailed;
             rec.Text = "STARTTLS was required but the server does not offer it.";
             rec.Findings.Add(StartTlsFinding("the server does not offer STARTTLS", rec));
-            await FinishThenQuitAsync(rec, ct);
+            Finish(rec);
+            await QuitAsync(ct);
             return false;
         }
 
@@ -395,7 +396,8 @@ public sealed class SmtpStageTimingEngine
             rec.Outcome = SmtpStageOutcome.Rejected;
             rec.Text = "AUTH skipped: credentials are only sent inside TLS.";
             _reporter.Warning("AUTH skipped: the session is not protected by TLS, and credentials are never sent in plain text.");
-            await FinishThenQuitAsync(rec, ct);
+            Finish(rec);
+            await QuitAsync(ct);
             return false;
         }
 
@@ -877,8 +879,15 @@ public sealed class SmtpStageTimingEngine
     private static string? RecipientOf(string command) =>
         command.StartsWith("RCPT TO:<", StringComparison.Ordinal) ? command.Substring(9).TrimEnd('>') : null;
 
+    /// <summary>After a 4xx/5xx reply the session is still in step, so QUIT politely; after anything else, just close.</summary>
     private async Task FinishThenQuitAsync(StageRecorder rec, CancellationToken ct)
     {
+        if (rec.Reply is null || rec.Outcome is not (SmtpStageOutcome.TempFailed or SmtpStageOutcome.Rejected or SmtpStageOutcome.TlsFailed))
+        {
+            FinishAndClose(rec);
+            return;
+        }
+
         Finish(rec);
         await QuitAsync(ct);
     }
