@@ -257,6 +257,7 @@ public class SmtpStageTimingEngineTests
         var rcpt = Stage(results, SmtpStage.RcptTo);
         Assert.Equal(SmtpStageOutcome.Rejected, rcpt.Outcome);
         Assert.Equal("5.1.1", rcpt.EnhancedStatus);
+        Assert.Equal(FindingCodes.SmtpSessionFailed, Assert.Single(rcpt.Findings).Code);
         Assert.Equal(SmtpStage.Quit, results[^1].Stage);
         Assert.DoesNotContain(results, r => r.Stage == SmtpStage.Data);
     }
@@ -310,7 +311,7 @@ public class SmtpStageTimingEngineTests
         Assert.Equal(open.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), finding.Evidence["ReachablePorts"]);
 
         var alone = await RunAsync(new SmtpStageTimingOptions { ComputerName = "127.0.0.1", Port = closedPort, Timeouts = SmtpTimeouts.Uniform(TimeSpan.FromSeconds(2)), LocalBlockCheckPorts = new[] { closedPort } });
-        Assert.Empty(Assert.Single(alone).Findings);
+        Assert.Equal(FindingCodes.ServerUnreachable, Assert.Single(Assert.Single(alone).Findings).Code);
     }
 
     [Fact]
