@@ -1,0 +1,31 @@
+using System;
+using System.IO;
+using MailFlowTools.Core.Errors;
+using MailFlowTools.Core.Reporting;
+
+namespace MailFlowTools.Cli.Binding;
+
+/// <summary>What a verb can do while it runs: the CLI's counterpart of the cmdlet base's Emit and EmitError.</summary>
+public sealed class CliContext
+{
+    public CliContext(IEngineReporter reporter, Action<object> emit, Action<MailFlowException> emitError, TextReader standardInput, bool standardInputRedirected)
+    {
+        Reporter = reporter;
+        Emit = emit;
+        EmitError = emitError;
+        StandardInput = standardInput;
+        StandardInputRedirected = standardInputRedirected;
+    }
+
+    public IEngineReporter Reporter { get; }
+
+    /// <summary>Write one result; safe from any thread.</summary>
+    public Action<object> Emit { get; }
+
+    /// <summary>"Could not run the test" for one input; the command goes on and exits 2 at the end.</summary>
+    public Action<MailFlowException> EmitError { get; }
+
+    public TextReader StandardInput { get; }
+
+    public bool StandardInputRedirected { get; }
+}

@@ -1,0 +1,54 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using MailFlowTools.Cli.Binding;
+using MailFlowTools.Core.Errors;
+using MailFlowTools.Core.Smtp.Status;
+
+namespace MailFlowTools.Cli.Verbs;
+
+[CliVerb("Resolve-SmtpStatus")]
+public sealed class ResolveSmtpStatusVerb : CliVerb
+{
+    [CliParameter(Position = 0, HelpText = "An SMTP reply, an enhanced status code such as 4.4.7, or an NDR text. Read from standard input when omitted.")]
+    public string[] Text { get; set; } = Array.Empty<string>();
+
+    [CliParameter(HelpText = "Files that hold an NDR or DSN.")]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        if (Text.Length > 0 && Path.Length > 0)
+        {
+            throw MailFlowException.InvalidArgument(ErrorIds.InvalidParameterCombination, "Give either text or --path, not both.");
+        }
+
+        var inputs = Text;
+        if (Path.Length > 0)
+        {
+            inputs = Array.ConvertAll(Path, StatusInputFile.Read);
+        }
+        else if (inputs.Length == 0)
+        {
+            if (!context.StandardInputRedirected)
+            {
+                throw MailFlowException.InvalidArgument(ErrorIds.InvalidUsage, "Give a status (for example 4.4.7), --path FILE, or pipe an NDR on standard input.");
+            }
+
+            inputs = new[] { await context.StandardInput.ReadToEndAsync(cancellationToken) };
+        }
+
+        foreach (var input in inputs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                context.Emit(SmtpStatusResolver.Resolve(input));
+            }
+            catch (MailFlowException ex) when (!ex.IsInvalidInvocation)
+            {
+                context.EmitError(ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace MailFlowTools.Core.Execution;
+
+/// <summary>
+/// Runs asynchronous engine work off the calling ("pipeline") thread and executes everything the work
+/// posts back on the calling thread. PowerShell only allows WriteObject and friends on the pipeline thread,
+/// so the cmdlet base posts those calls here. Kept free of PowerShell types so it can be tested directly.
+/// </summary>
+public sealed class PipelineDispatcher : IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private BlockingCollection<Action>? _current;
+    private int _pipelineThreadId = -1;
+
+    /// <summary>Cancelled by <see cref="Stop"/> (StopProcessing / Ctrl+C). Distinct from any probe timeout.</summary>
+    public CancellationToken StopToken => _stop.Token;
+
+    public bool IsStopping => _stop.IsCancellationRequested;
+
+    /// <summary>
+    /// Queue an action for the pipeline thread. Called from any thread. Runs inline when already on the
+    /// pipeline thread. Actions posted while no <see cref="Run"/> is active, or after stopping, are dropped:
+    /// a late write must never surface in a later, unrelated pipeline call.
+    /// </summary>
+    public void Post(Action action)
+    {
+        if (action is null)
+        {
+            throw new ArgumentNullException(nameof(action));
+        }
+
+        if (Environment.CurrentManagedThreadId == Volatile.Read(ref _pipelineThreadId))
+        {
+            action();
+            return;
+        }
+
+        var queue = Volatile.Read(ref _current);
+        if (queue is null)
+        {
+            return;
+        }
+
+        try
+        {
+            queue.Add(action);
+        }
+        catch (InvalidOperationException)
+        {
+            // The run has finished; drop the late write.
+        }
+    }
+
+    /// <summary>
+    /// Start <paramref name="work"/> on the thread pool and pump posted actions on this thread until it ends.
+    /// Exceptions from the work are rethrown here with their original stack. When stopped, returns promptly by
+    /// throwing <see cref="OperationCanceledException"/> even if the work has not yet observed the token.
+    /// </summary>
+    public void Run(Func<CancellationToken, Task> work)
+    {
+        if (work is null)
+        {
+            throw new ArgumentNullException(nameof(work));
+        }
+
+        _stop.Token.ThrowIfCancellationRequested();
+        // Not disposed: a late Post from the finished work may still touch it, and it holds no OS handles until waited on.
+        var queue = new BlockingCollection<Action>();
+        Volatile.Write(ref _current, queue);
+        Volatile.Write(ref _pipelineThreadId, Environment.CurrentManagedThreadId);
+        try
+        {
+            var task = Task.Run(() => work(_stop.Token));
+            _ = task.ContinueWith(_ => queue.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+            // Pump until the work has completed and everything it posted has run.
+            foreach (var action in queue.GetConsumingEnumerable(_stop.Token))
+            {
+                action();
+            }
+
+            if (task.IsFaulted)
+            {
+                var inner = task.Exception!.InnerExceptions.Count == 1 ? task.Exception.InnerException! : task.Exception;
+                ExceptionDispatchInfo.Capture(inner).Throw();
+            }
+
+            if (task.IsCanceled)
+            {
+                throw new OperationCanceledException(_stop.Token);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _pipelineThreadId, -1);
+            Volatile.Write(ref _current, null);
+            if (!queue.IsAddingCompleted)
+            {
+                queue.CompleteAdding();
+            }
+        }
+    }
+
+    /// <summary>Request cancellation; called from StopProcessing on another thread.</summary>
+    public void Stop()
+    {
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped after disposal: nothing is running.
+        }
+    }
+
+    public void Dispose() => _stop.Dispose();
+}

@@ -1,0 +1,55 @@
+namespace MailFlowTools.Core.Findings;
+
+/// <summary>
+/// The stable finding codes. Scripts and runbooks match on these strings, so a code is never renamed.
+/// </summary>
+public static class FindingCodes
+{
+    // Status codes and NDRs (Resolve-SmtpStatus).
+    public const string TransientFailureStatus = nameof(TransientFailureStatus);
+    public const string PermanentFailureStatus = nameof(PermanentFailureStatus);
+    public const string DeliveryTimeExpired = nameof(DeliveryTimeExpired);
+    public const string UnrecognisedStatus = nameof(UnrecognisedStatus);
+
+    // DNS and EDNS (Test-EdnsReachability).
+    public const string LargeUdpResponsesLost = nameof(LargeUdpResponsesLost);
+    public const string TcpFallbackBlocked = nameof(TcpFallbackBlocked);
+    public const string EdnsNotSupported = nameof(EdnsNotSupported);
+    public const string BufferSizeExceeded = nameof(BufferSizeExceeded);
+    public const string TruncatedWithoutOpt = nameof(TruncatedWithoutOpt);
+    public const string ServerUnreachable = nameof(ServerUnreachable);
+    public const string EdnsCompliant = nameof(EdnsCompliant);
+    public const string EdnsVersionNotRejected = nameof(EdnsVersionNotRejected);
+    public const string EdnsUnknownOptionRejected = nameof(EdnsUnknownOptionRejected);
+    public const string EdnsUnknownFlagRejected = nameof(EdnsUnknownFlagRejected);
+
+    // SMTP session (Get-SmtpStageTiming).
+    public const string TransferStalled = nameof(TransferStalled);
+    public const string NoBannerAfterConnect = nameof(NoBannerAfterConnect);
+    public const string BannerMasked = nameof(BannerMasked);
+    public const string SlowGreeting = nameof(SlowGreeting);
+    public const string EndOfDataSplitFails = nameof(EndOfDataSplitFails);
+    public const string StartTlsFailed = nameof(StartTlsFailed);
+    public const string LocalPort25Blocked = nameof(LocalPort25Blocked);
+
+    // MX path (Test-MxPath).
+    public const string PrimaryDownSecondaryUp = nameof(PrimaryDownSecondaryUp);
+    public const string AllHopsFailed = nameof(AllHopsFailed);
+    public const string NullMx = nameof(NullMx);
+    public const string ImplicitMx = nameof(ImplicitMx);
+    public const string MxPointsToCname = nameof(MxPointsToCname);
+    public const string MxPointsToAddressLiteral = nameof(MxPointsToAddressLiteral);
+    public const string MxTargetHasNoAddress = nameof(MxTargetHasNoAddress);
+    public const string Ipv6PathBroken = nameof(Ipv6PathBroken);
+    public const string DnsLookupFailed = nameof(DnsLookupFailed);
+
+    // Path MTU (Find-MtuBlackHole).
+    public const string PmtudBlackHole = nameof(PmtudBlackHole);
+    public const string PmtudWorking = nameof(PmtudWorking);
+    public const string SizeSpecificLoss = nameof(SizeSpecificLoss);
+    public const string IcmpFiltered = nameof(IcmpFiltered);
+    public const string KernelMtuProbingActive = nameof(KernelMtuProbingActive);
+
+    // Diagnosis (Debug-MailFlow).
+    public const string None = nameof(None);
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Generic;
+using MailFlowTools.Core.Findings;
+
+namespace MailFlowTools.Core.Smtp.Status;
+
+/// <summary>What an SMTP reply, enhanced status code or NDR/DSN means, and what to test next.</summary>
+public sealed class SmtpStatusResult : IHasFindings
+{
+    /// <summary>The text that was interpreted (on one line, first 300 characters).</summary>
+    public string InputText { get; init; } = string.Empty;
+
+    /// <summary>RFC 5321 three-digit reply code, when one was found.</summary>
+    public int? ReplyCode { get; init; }
+
+    /// <summary>RFC 3463 code as text, e.g. "4.4.7".</summary>
+    public string? EnhancedStatus { get; init; }
+
+    /// <summary>Meaning of the class digit, e.g. "Persistent transient failure".</summary>
+    public string? Class { get; init; }
+
+    /// <summary>Meaning of the subject digit, e.g. "Network and routing status".</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>Meaning of subject.detail, e.g. "Delivery time expired".</summary>
+    public string? Detail { get; init; }
+
+    /// <summary>Meaning of the reply code, e.g. "Service not available, closing transmission channel".</summary>
+    public string? ReplyMeaning { get; init; }
+
+    /// <summary>The innermost reply when one is nested in another (Exchange's "responded with: 421 4.4.2 …").</summary>
+    public string? UnderlyingStatus { get; init; }
+
+    public bool IsTransient { get; init; }
+
+    public bool IsPermanent { get; init; }
+
+    /// <summary>DSN Action (failed, delayed, delivered, relayed, expanded); inferred from the status when absent.</summary>
+    public string? Action { get; init; }
+
+    /// <summary>True when <see cref="Action"/> was inferred rather than read from a DSN Action field.</summary>
+    public bool ActionInferred { get; init; }
+
+    public string? DiagnosticCode { get; init; }
+
+    public string? RemoteMta { get; init; }
+
+    public string? ReportingMta { get; init; }
+
+    public string? FinalRecipient { get; init; }
+
+    /// <summary>The recipient's domain, used to fill in the suggested commands.</summary>
+    public string? RecipientDomain { get; init; }
+
+    /// <summary>What the status means for the network path.</summary>
+    public string NetworkInterpretation { get; init; } = string.Empty;
+
+    public bool PointsAtNetworkPath { get; init; }
+
+    /// <summary>Cmdlets that test each possible cause, most useful first.</summary>
+    public string[] SuggestedCmdlets { get; init; } = Array.Empty<string>();
+
+    /// <summary>Ready-to-run command lines, with the recipient domain filled in where it is known.</summary>
+    public string[] SuggestedCommands { get; init; } = Array.Empty<string>();
+
+    public IReadOnlyList<Finding> Findings { get; init; } = Array.Empty<Finding>();
+}

@@ -1,0 +1,107 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using MailFlowTools.Core.Errors;
+using MailFlowTools.Core.Execution;
+using MailFlowTools.Core.Reporting;
+
+namespace MailFlowTools;
+
+/// <summary>
+/// Base for every MailFlowTools cmdlet. Engine work runs on the thread pool; every write is posted back to the
+/// pipeline thread through <see cref="PipelineDispatcher"/>. StopProcessing (Ctrl+C) cancels the work.
+/// Engines report through <see cref="IEngineReporter"/>, which this class implements.
+/// </summary>
+public abstract class AsyncCmdlet : PSCmdlet, IEngineReporter, IDisposable
+{
+    private readonly PipelineDispatcher _dispatcher = new();
+
+    /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
+    protected CancellationToken StopToken => _dispatcher.StopToken;
+
+    public void Dispose()
+    {
+        _dispatcher.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    // IEngineReporter: safe from any thread.
+    void IEngineReporter.Progress(EngineProgress progress) => _dispatcher.Post(() =>
+    {
+        var record = new ProgressRecord(progress.ActivityId, progress.Activity, string.IsNullOrEmpty(progress.Status) ? " " : progress.Status)
+        {
+            PercentComplete = progress.PercentComplete,
+            RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+        };
+        WriteProgress(record);
+    });
+
+    void IEngineReporter.Transcript(TranscriptEntry entry) => _dispatcher.Post(() => WriteVerbose(entry.ToString()));
+
+    void IEngineReporter.Warning(string message) => _dispatcher.Post(() => WriteWarning(message));
+
+    void IEngineReporter.Verbose(string message) => _dispatcher.Post(() => WriteVerbose(message));
+
+    /// <summary>This cmdlet as the engines' reporter.</summary>
+    protected IEngineReporter Reporter => this;
+
+    protected sealed override void BeginProcessing() => RunOnPipeline(BeginProcessingAsync);
+
+    protected sealed override void ProcessRecord() => RunOnPipeline(ProcessRecordAsync);
+
+    protected sealed override void EndProcessing() => RunOnPipeline(EndProcessingAsync);
+
+    protected sealed override void StopProcessing() => _dispatcher.Stop();
+
+    protected virtual Task BeginProcessingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    protected virtual Task ProcessRecordAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    protected virtual Task EndProcessingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Write a result from any thread.</summary>
+    protected void Emit(object result) => _dispatcher.Post(() => WriteObject(result));
+
+    /// <summary>"Could not run the test" for one input, from any thread; the pipeline goes on.</summary>
+    protected void EmitError(MailFlowException exception) => _dispatcher.Post(() => WriteError(ToErrorRecord(exception)));
+
+    private void RunOnPipeline(Func<CancellationToken, Task> work)
+    {
+        try
+        {
+            _dispatcher.Run(work);
+        }
+        catch (MailFlowException ex) when (ex.IsInvalidInvocation)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex));
+        }
+        catch (MailFlowException ex)
+        {
+            WriteError(ToErrorRecord(ex));
+        }
+        catch (OperationCanceledException) when (_dispatcher.IsStopping)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    private static ErrorRecord ToErrorRecord(MailFlowException ex)
+    {
+        var record = new ErrorRecord(ex, ex.ErrorId, MapCategory(ex.Category), ex.Target);
+        return record;
+    }
+
+    private static ErrorCategory MapCategory(MailFlowErrorCategory category) => category switch
+    {
+        MailFlowErrorCategory.InvalidArgument => ErrorCategory.InvalidArgument,
+        MailFlowErrorCategory.ObjectNotFound => ErrorCategory.ObjectNotFound,
+        MailFlowErrorCategory.PermissionDenied => ErrorCategory.PermissionDenied,
+        MailFlowErrorCategory.ConnectionError => ErrorCategory.ConnectionError,
+        MailFlowErrorCategory.OperationTimeout => ErrorCategory.OperationTimeout,
+        MailFlowErrorCategory.InvalidData => ErrorCategory.InvalidData,
+        MailFlowErrorCategory.NotInstalled => ErrorCategory.NotInstalled,
+        MailFlowErrorCategory.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+        _ => ErrorCategory.NotSpecified,
+    };
+}

@@ -1,0 +1,57 @@
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using MailFlowTools.Core.Errors;
+using MailFlowTools.Core.Smtp.Status;
+
+namespace MailFlowTools.Commands;
+
+/// <summary>Explains an SMTP reply, an enhanced status code or an NDR/DSN, and names the test to run next.</summary>
+[Cmdlet(VerbsDiagnostic.Resolve, "SmtpStatus", DefaultParameterSetName = TextSet)]
+[OutputType(typeof(SmtpStatusResult))]
+public sealed class ResolveSmtpStatusCommand : AsyncCmdlet
+{
+    private const string TextSet = "Text";
+    private const string PathSet = "Path";
+
+    /// <summary>A reply ("451 4.4.0 …"), a code ("4.4.7") or a whole NDR; Get-Queue's LastError binds here.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = TextSet)]
+    [Alias("LastError", "RecipientStatus", "Status", "StatusCode", "Reply")]
+    [AllowEmptyString]
+    public string[] Text { get; set; } = System.Array.Empty<string>();
+
+    /// <summary>Files that hold an NDR or DSN (for example a saved .eml or a copied NDR body).</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+    [Alias("FullName")]
+    public string[] Path { get; set; } = System.Array.Empty<string>();
+
+    protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
+    {
+        var inputs = ParameterSetName == PathSet ? ReadFiles() : Text;
+        foreach (var input in inputs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                Emit(SmtpStatusResolver.Resolve(input));
+            }
+            catch (MailFlowException ex) when (!ex.IsInvalidInvocation)
+            {
+                EmitError(ex);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private string[] ReadFiles()
+    {
+        var texts = new string[Path.Length];
+        for (var i = 0; i < Path.Length; i++)
+        {
+            texts[i] = StatusInputFile.Read(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path[i]));
+        }
+
+        return texts;
+    }
+}
