@@ -12,6 +12,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# ip, nft, sysctl, knotd, unbound and postfix live in sbin, which a caller's PATH may lack.
+PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 STATE=${MFL_STATE:-/run/mfl}
 NSC=mfl-client
 NSR=mfl-router
@@ -323,6 +325,7 @@ cmd_up() {
     fi
     ensure_packages
     cmd_down -q
+    trap 'log "up failed at line $LINENO: $BASH_COMMAND (run: $0 down)"' ERR
     mkdir -p "$STATE/pids"
     touch "$STATE/$MARKER"
     chmod 755 "$STATE"
