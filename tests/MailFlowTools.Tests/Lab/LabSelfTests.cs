@@ -170,6 +170,22 @@ public sealed class LabSelfTests
         Assert.Matches(IcmpTooBig, r.StandardOutput + r.StandardError);
     }
 
+    [LabFact]
+    public void Pmtu_black_hole_passes_a_one_line_mail_and_loses_a_large_one()
+    {
+        var small = Swaks("--server", LabAddresses.BlackHoleV4, "--to", "user@lab.test");
+        Assert.True(small.ExitCode == 0, Show(small));
+
+        var body = "Subject: large\r\n\r\n" + string.Concat(Enumerable.Repeat(new string('a', 76) + "\r\n", 400));
+        var control = lab.InClient(SwaksArgs("--server", LabAddresses.PmtuControlV4, "--to", "user@lab.test", "--data", "-"), Limit, body);
+        Assert.True(control.ExitCode == 0, Show(control));
+
+        var large = lab.InClient(SwaksArgs("--server", LabAddresses.BlackHoleV4, "--to", "user@lab.test", "--data", "-"), Limit, body);
+        Assert.True(large.ExitCode != 0, Show(large));
+        Assert.Contains("354 ", large.StandardOutput);
+        Assert.Contains("Timeout", large.StandardOutput);
+    }
+
     // Postfix: delivery, extensions, no relaying.
 
     [LabTheory]
@@ -303,7 +319,7 @@ public sealed class LabSelfTests
         Assert.True(r.ExitCode == 1, Show(r));
         Assert.Contains("result=stalled", r.StandardOutput);
         var acked = int.Parse(Regex.Match(r.StandardOutput, @"acked=(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
-        Assert.InRange(acked, 30000, LabAddresses.StallBytes);
+        Assert.InRange(acked, 50000, LabAddresses.StallBytes);
     }
 
     [LabFact]
@@ -317,8 +333,10 @@ public sealed class LabSelfTests
     private ProcessResult Dig(params string[] args) =>
         lab.InClient(new[] { "dig", "+time=2", "+tries=1" }.Concat(args), Limit);
 
-    private ProcessResult Swaks(params string[] args) =>
-        lab.InClient(new[] { "swaks", "--timeout", "5", "--from", "probe@lab.test", "--helo", "client.lab.test" }.Concat(args), Limit);
+    private ProcessResult Swaks(params string[] args) => lab.InClient(SwaksArgs(args), Limit);
+
+    private static string[] SwaksArgs(params string[] args) =>
+        new[] { "swaks", "--timeout", "5", "--from", "probe@lab.test", "--helo", "client.lab.test" }.Concat(args).ToArray();
 
     private static string[] PingDf(string host) =>
         host.Contains(':', StringComparison.Ordinal)
