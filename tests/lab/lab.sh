@@ -756,6 +756,7 @@ sub=$1; shift
 case $sub in up|down|selftest) need_root; lock ;; esac
 case $sub in
     up) cmd_up ;;
+    install) need_root; ensure_packages ;;
     down) cmd_down "$@" ;;
     status) cmd_status "$@" ;;
     selftest) cmd_selftest ;;

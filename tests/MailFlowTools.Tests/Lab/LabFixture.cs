@@ -21,6 +21,7 @@ public sealed class LabFixture : IDisposable
     private static readonly TimeSpan DefaultLimit = TimeSpan.FromSeconds(60);
 
     private readonly string? rootTablesBefore;
+    private readonly bool wasAlreadyUp;
     private bool disposed;
 
     public LabFixture()
@@ -38,6 +39,8 @@ public sealed class LabFixture : IDisposable
         rootTablesBefore = RootNetworkState();
         try
         {
+            // A lab someone else brought up (another test run, a developer) is left as it was found.
+            wasAlreadyUp = Lab(DefaultLimit, "status").ExitCode == 0;
             UpResult = Lab(UpLimit, "up");
             if (UpResult.ExitCode == 0)
             {
@@ -54,7 +57,7 @@ public sealed class LabFixture : IDisposable
             FailureReason = "lab.sh up could not run: " + e.Message;
         }
 
-        if (!IsUp)
+        if (!IsUp && !wasAlreadyUp)
         {
             TryDown();
         }
@@ -127,7 +130,7 @@ public sealed class LabFixture : IDisposable
         }
 
         disposed = true;
-        if (LabEnvironment.SkipReason is not null)
+        if (LabEnvironment.SkipReason is not null || wasAlreadyUp)
         {
             return;
         }
