@@ -36,13 +36,22 @@ public sealed class SmtpConnection : IDisposable
     private long _bytesWritten;
     private long _bytesRead;
     private long _lastReadTimestamp;
+#if NET8_0_OR_GREATER
+    private readonly TimestampedSocketStream? _timestamped;
+#endif
 
     private SmtpConnection(Socket socket, SmtpConnectionSettings settings, string sessionId, IEngineReporter reporter)
     {
         _socket = socket;
         _reporter = reporter;
         _parser = new SmtpReplyParser(settings.MaxLineLength, settings.MaxReplyLength);
+#if NET8_0_OR_GREATER
+        // Kernel receive timestamps where Linux offers them, so a busy machine's wake-up delay is not counted.
+        _timestamped = TimestampedSocketStream.TryCreate(socket);
+        _stream = _timestamped is null ? new NetworkStream(socket, ownsSocket: false) : _timestamped;
+#else
         _stream = new NetworkStream(socket, ownsSocket: false);
+#endif
         SessionId = sessionId;
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
@@ -132,6 +141,17 @@ public sealed class SmtpConnection : IDisposable
                 ConnectedTimestamp = connected,
             };
             connection.ConnectedTcpInfo = TcpInfoReader.Read(socket);
+            if (connection.ConnectedTcpInfo.RttMicroseconds is long rtt && rtt > 0)
+            {
+                // The first RTT sample is the SYN to SYN-ACK time, measured by the kernel: a truer end of the handshake
+                // than the moment a busy machine got round to resuming this code.
+                var kernelConnected = started + (long)(rtt * (Stopwatch.Frequency / 1_000_000.0));
+                if (kernelConnected < connected)
+                {
+                    connection.ConnectedTimestamp = kernelConnected;
+                }
+            }
+
             Event(reporter, sessionId, "connected from " + Format(connection.LocalEndPoint));
             return connection;
         }
@@ -385,6 +405,12 @@ public sealed class SmtpConnection : IDisposable
             _start = _end = 0;
             var n = await _stream.ReadAsync(_buffer, 0, _buffer.Length, token);
             _lastReadTimestamp = Stopwatch.GetTimestamp();
+#if NET8_0_OR_GREATER
+            if (_timestamped is { LastReceiveTimestamp: > 0 } ts && ts.LastReceiveTimestamp <= _lastReadTimestamp)
+            {
+                _lastReadTimestamp = ts.LastReceiveTimestamp;
+            }
+#endif
             if (n == 0)
             {
                 var partial = _parser.HasPartialReply;
