@@ -587,10 +587,14 @@ public sealed class SmtpStageTimingEngine
 
         using var bodyCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         long? firstWriteTimestamp = null;
-        var writer = WriteBodyAsync(conn, data, ts => firstWriteTimestamp ??= ts, bodyCts.Token);
+        var canMonitor = baseline.IsAvailable && baseline.BytesAcked is not null;
+
+        // With TCP_INFO the monitor below owns the data timeout (no new ACK for DataBlock); a write blocked on a full
+        // send buffer must not time out on its own first. Without TCP_INFO each write has the data-block timeout.
+        var writeTimeout = canMonitor ? Timeout.InfiniteTimeSpan : Timeouts.DataBlock;
+        var writer = WriteBodyAsync(conn, data, writeTimeout, ts => firstWriteTimestamp ??= ts, bodyCts.Token);
         ObserveQuietly(writer);
         var monitor = new TransferMonitor(baseline, conn.ConnectedTcpInfo, NowMs, _options.StallThreshold);
-        var canMonitor = baseline.IsAvailable && baseline.BytesAcked is not null;
         SmtpStageOutcome? outcome = null;
         double? firstWriteMs = null;
         var previousPollMs = rec.StartMs;
@@ -758,12 +762,12 @@ public sealed class SmtpStageTimingEngine
                 ("PathMtu", last.PathMtu ?? 0)));
     }
 
-    private async Task WriteBodyAsync(SmtpConnection conn, byte[] data, Action<long> firstWrite, CancellationToken ct)
+    private static async Task WriteBodyAsync(SmtpConnection conn, byte[] data, TimeSpan writeTimeout, Action<long> firstWrite, CancellationToken ct)
     {
         for (var offset = 0; offset < data.Length; offset += BodyChunkSize)
         {
             var count = Math.Min(BodyChunkSize, data.Length - offset);
-            await conn.WriteAsync(data, offset, count, Timeouts.DataBlock, ct, string.Empty);
+            await conn.WriteAsync(data, offset, count, writeTimeout, ct, string.Empty);
             if (offset == 0)
             {
                 firstWrite(conn.LastWriteTimestamp);
