@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what the tests need when missing, builds, then runs xunit
+# (unit, module surface, PowerShell syntax, and lab integration tests when run as root).
+# Usage: bash tests/run.sh [extra dotnet test arguments]
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+start=$SECONDS
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+  else
+    echo "node and npm are needed for the PowerShell syntax checks (apt-get install nodejs npm)." >&2
+  fi
+fi
+if [ "$(id -u)" = 0 ]; then
+  # The lab's Debian packages (installed with their services kept from starting); the lab fixture brings it up.
+  bash tests/lab/lab.sh install
+fi
+
+if [ ! -d tests/syntax/node_modules/tree-sitter-powershell ]; then
+  echo "Installing the PowerShell grammar (npm)"
+  (cd tests/syntax && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+dotnet build MailFlowTools.slnx -c Release --nologo -v q -clp:ErrorsOnly
+dotnet test tests/MailFlowTools.Tests -c Release --no-build --nologo \
+  --logger "console;verbosity=normal" --filter "Category!=Fuzz&Category!=Benchmark" "$@" | tee /tmp/mailflow-test.log
+echo "Test suite finished in $((SECONDS - start)) s."
