@@ -12,6 +12,7 @@
     CmdletsToExport      = @(
         'Resolve-SmtpStatus'
         'Get-SmtpStageTiming'
+        'Test-EdnsReachability'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
