@@ -22,6 +22,7 @@ public static class FindingCodes
     public const string EdnsVersionNotRejected = nameof(EdnsVersionNotRejected);
     public const string EdnsUnknownOptionRejected = nameof(EdnsUnknownOptionRejected);
     public const string EdnsUnknownFlagRejected = nameof(EdnsUnknownFlagRejected);
+    public const string IntermittentUdpLoss = nameof(IntermittentUdpLoss);
 
     // SMTP session (Get-SmtpStageTiming).
     public const string TransferStalled = nameof(TransferStalled);
