@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using MailFlowTools.Core.Findings;
+using MailFlowTools.Core.Smtp;
 
 namespace MailFlowTools.Core.MxPath;
 
@@ -65,41 +66,9 @@ internal static class MxPathAnalyzer
         };
     }
 
-    /// <summary>
-    /// True for a greeting rewritten by an SMTP "fixup" box (Cisco PIX/ASA): after the code only asterisks,
-    /// the digits 2 and 0 and spaces remain, e.g. "220 *********** ***** ****0**".
-    /// </summary>
-    public static bool IsMaskedBanner(string? banner)
-    {
-        if (banner is null || banner.Length < 4)
-        {
-            return false;
-        }
-
-        var text = banner.Substring(3).TrimStart(' ', '-').TrimEnd();
-        var stars = 0;
-        var visible = 0;
-        foreach (var c in text)
-        {
-            if (c == ' ')
-            {
-                continue;
-            }
-
-            if (c != '*' && c != '2' && c != '0')
-            {
-                return false;
-            }
-
-            visible++;
-            if (c == '*')
-            {
-                stars++;
-            }
-        }
-
-        return stars >= 3 && stars * 2 >= visible;
-    }
+    /// <summary>A greeting line ("220 ****…0***") rewritten by an SMTP fixup box; the SMTP engine's rule, minus the code.</summary>
+    public static bool IsMaskedBanner(string? banner) =>
+        banner is { Length: > 4 } && BannerInspector.IsMasked(banner.Substring(4));
 
     public static string Describe(MxHopOutcome outcome) => outcome switch
     {

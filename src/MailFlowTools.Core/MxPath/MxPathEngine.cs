@@ -37,6 +37,16 @@ public sealed class MxPathEngine
         _walker = new MxHopWalker(_prober, _reporter);
     }
 
+    /// <summary>
+    /// The engine over the real DNS resolver (<paramref name="dnsServers"/>, or the system's) and SMTP prober.
+    /// Throws an invalid-invocation error for a bad server, and NoDnsServer when none is configured.
+    /// </summary>
+    public static async Task<MxPathEngine> CreateAsync(IReadOnlyList<string>? dnsServers, IEngineReporter reporter, CancellationToken cancellationToken)
+    {
+        var resolver = await DnsMxPathResolver.CreateAsync(dnsServers, cancellationToken);
+        return new MxPathEngine(resolver, new SmtpHopProber(reporter), reporter);
+    }
+
     /// <summary>Throws an invalid-invocation <see cref="MailFlowException"/> for out-of-range options.</summary>
     public static void Validate(MxPathOptions options)
     {
