@@ -13,6 +13,7 @@
         'Resolve-SmtpStatus'
         'Get-SmtpStageTiming'
         'Test-EdnsReachability'
+        'Test-MxPath'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
