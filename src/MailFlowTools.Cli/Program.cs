@@ -112,7 +112,8 @@ public static class Program
         {
             ArgumentBinder.Bind(verb, rest);
             var context = new CliContext(reporter, Emit, EmitError, Console.In, Console.IsInputRedirected);
-            var work = verb.RunAsync(context, stopToken);
+            // On the thread pool: some waits (console input) block synchronously, and Ctrl+C must still win.
+            var work = Task.Run(() => verb.RunAsync(context, stopToken), CancellationToken.None);
 
             // Ctrl+C returns at once, even if a probe has not yet noticed the cancellation.
             var stopped = Task.Delay(Timeout.Infinite, stopToken);

@@ -96,6 +96,17 @@ public static class SmtpStatusResolver
             }
         }
 
+        // Exchange nests the remote answer: "451 4.4.0 Primary target IP address responded with: 421 4.4.2 …".
+        // The innermost reply is the first real failure.
+        var pairs = ReplyWithEnhanced.Matches(input);
+        string? underlying = null;
+        EnhancedStatusCode? underlyingCode = null;
+        if (pairs.Count > 1 && EnhancedStatusCode.TryParse(pairs[pairs.Count - 1].Groups["enh"].Value, out var inner) && inner != enhanced)
+        {
+            underlying = pairs[pairs.Count - 1].Value;
+            underlyingCode = inner;
+        }
+
         if (enhanced is null && replyCode is null)
         {
             throw new MailFlowException(
@@ -105,16 +116,19 @@ public static class SmtpStatusResolver
                 Preview(input));
         }
 
-        return Build(input, dsn, replyCode, enhanced);
+        return Build(input, dsn, replyCode, enhanced, underlying, underlyingCode);
     }
 
-    private static SmtpStatusResult Build(string input, DsnFields dsn, int? replyCode, EnhancedStatusCode? enhanced)
+    private static SmtpStatusResult Build(string input, DsnFields dsn, int? replyCode, EnhancedStatusCode? enhanced, string? underlying, EnhancedStatusCode? underlyingCode)
     {
         var statusClass = enhanced?.Class ?? (replyCode / 100);
         var isTransient = statusClass == 4;
         var isPermanent = statusClass == 5;
         var detail = enhanced is { } d ? SmtpStatusCatalog.DetailText(d.Subject, d.Detail) : null;
-        var interpretation = PathInterpreter.Interpret(enhanced, replyCode);
+        // A generic outer code (x.4.0) says less than the nested reply it wraps.
+        var interpretation = underlyingCode is { } u && enhanced is { Detail: 0 }
+            ? PathInterpreter.Interpret(u, null)
+            : PathInterpreter.Interpret(enhanced, replyCode);
 
         var action = dsn.Action;
         var inferred = false;
@@ -148,6 +162,7 @@ public static class SmtpStatusResolver
             Subject = enhanced is { } s ? SmtpStatusCatalog.SubjectText(s.Subject) : null,
             Detail = detail,
             ReplyMeaning = replyCode is int r ? SmtpStatusCatalog.ReplyCodeText(r) : null,
+            UnderlyingStatus = underlying,
             IsTransient = isTransient,
             IsPermanent = isPermanent,
             Action = action,
@@ -236,7 +251,8 @@ public static class SmtpStatusResolver
 
     private static string Preview(string input)
     {
-        var oneLine = input.Trim();
-        return oneLine.Length <= 500 ? oneLine : oneLine.Substring(0, 500) + "…";
+        // One line, so tables and logs stay readable; the full text is the caller's.
+        var oneLine = string.Join(" ", input.Split(new[] { ' ', '\t', '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries));
+        return oneLine.Length <= 300 ? oneLine : oneLine.Substring(0, 300) + "…";
     }
 }

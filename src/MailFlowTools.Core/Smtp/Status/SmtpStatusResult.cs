@@ -7,7 +7,7 @@ namespace MailFlowTools.Core.Smtp.Status;
 /// <summary>What an SMTP reply, enhanced status code or NDR/DSN means, and what to test next.</summary>
 public sealed class SmtpStatusResult : IHasFindings
 {
-    /// <summary>The text that was interpreted (first 500 characters).</summary>
+    /// <summary>The text that was interpreted (on one line, first 300 characters).</summary>
     public string InputText { get; init; } = string.Empty;
 
     /// <summary>RFC 5321 three-digit reply code, when one was found.</summary>
@@ -27,6 +27,9 @@ public sealed class SmtpStatusResult : IHasFindings
 
     /// <summary>Meaning of the reply code, e.g. "Service not available, closing transmission channel".</summary>
     public string? ReplyMeaning { get; init; }
+
+    /// <summary>The innermost reply when one is nested in another (Exchange's "responded with: 421 4.4.2 …").</summary>
+    public string? UnderlyingStatus { get; init; }
 
     public bool IsTransient { get; init; }
 

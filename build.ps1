@@ -1,0 +1,66 @@
+<#
+.SYNOPSIS
+    Builds MailFlowTools into out/MailFlowTools (the module) and out/mailflow (the CLI), and optionally tests it.
+.EXAMPLE
+    ./build.ps1 -Configuration Release -Clean -Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Remove out/ and all bin/obj folders first.
+    [switch] $Clean,
+
+    # Run the xunit suite, then the Pester suite where Pester is installed.
+    [switch] $Test
+)
+
+$ErrorActionPreference = 'Stop'
+$root = $PSScriptRoot
+$moduleOut = Join-Path $root 'out/MailFlowTools'
+$cliOut = Join-Path $root 'out/mailflow'
+
+function Invoke-DotNet {
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) {
+        throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE."
+    }
+}
+
+if ($Clean) {
+    Remove-Item -LiteralPath (Join-Path $root 'out') -Recurse -Force -ErrorAction SilentlyContinue
+    Get-ChildItem -Path (Join-Path $root 'src'), (Join-Path $root 'tests') -Directory -Recurse -Include 'bin', 'obj' |
+        Remove-Item -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+# One folder per target framework; MailFlowTools.psm1 picks the one that matches the running edition.
+foreach ($framework in 'netstandard2.0', 'net8.0') {
+    Invoke-DotNet publish (Join-Path $root 'src/MailFlowTools/MailFlowTools.csproj') -c $Configuration -f $framework -o (Join-Path $moduleOut $framework) --nologo
+}
+
+Copy-Item -LiteralPath (Join-Path $root 'MailFlowTools.psd1'), (Join-Path $root 'MailFlowTools.psm1') -Destination $moduleOut -Force
+Copy-Item -LiteralPath (Join-Path $root 'src/MailFlowTools/MailFlowTools.Format.ps1xml') -Destination $moduleOut -Force
+Copy-Item -LiteralPath (Join-Path $root 'en-US') -Destination $moduleOut -Recurse -Force
+# The per-framework folders carry their own copy of the format file; the manifest loads the root one.
+Get-ChildItem -Path $moduleOut -Recurse -Filter 'MailFlowTools.Format.ps1xml' |
+    Where-Object { $_.DirectoryName -ne $moduleOut } |
+    Remove-Item -Force
+
+Invoke-DotNet publish (Join-Path $root 'src/MailFlowTools.Cli/MailFlowTools.Cli.csproj') -c $Configuration -o $cliOut --nologo
+
+Write-Host "Module: $moduleOut"
+Write-Host "CLI:    $(Join-Path $cliOut 'mailflow')"
+
+if ($Test) {
+    Invoke-DotNet test (Join-Path $root 'MailFlowTools.slnx') -c $Configuration --nologo
+    if (Get-Module -ListAvailable -Name Pester | Where-Object Version -ge '5.0.0') {
+        $result = Invoke-Pester -Path (Join-Path $root 'tests/Pester') -Output Detailed -PassThru
+        if ($result.FailedCount -gt 0) {
+            throw "$($result.FailedCount) Pester test(s) failed."
+        }
+    }
+    else {
+        Write-Warning 'Pester 5 is not installed; skipping tests/Pester (Install-Module Pester -MinimumVersion 5.0).'
+    }
+}

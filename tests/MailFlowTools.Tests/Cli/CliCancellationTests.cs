@@ -1,0 +1,57 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using MailFlowTools.Tests.Infrastructure;
+
+namespace MailFlowTools.Tests.Cli;
+
+/// <summary>SIGINT (Ctrl+C) ends the CLI promptly even while a command is blocked waiting.</summary>
+public sealed class CliCancellationTests
+{
+    [Fact]
+    public void Sigint_ends_a_blocked_command_within_250_ms()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(TestPaths.CliAssembly);
+        psi.ArgumentList.Add("Resolve-SmtpStatus");
+        using var process = Process.Start(psi)!;
+        try
+        {
+            // The command now waits for an NDR on standard input, which never ends.
+            var stderr = process.StandardError.ReadToEndAsync();
+            Thread.Sleep(1500);
+            Assert.False(process.HasExited, "The CLI should still be waiting for input.");
+
+            var watch = Stopwatch.StartNew();
+            using (var kill = Process.Start("kill", new[] { "-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }))
+            {
+                kill!.WaitForExit(5000);
+            }
+
+            var exited = process.WaitForExit(5000);
+            watch.Stop();
+            Assert.True(exited, "The CLI did not exit after SIGINT.");
+            Assert.Equal(130, process.ExitCode);
+            Assert.True(watch.ElapsedMilliseconds < 250, $"Exited {watch.ElapsedMilliseconds} ms after SIGINT.");
+            Assert.Contains("interrupted", stderr.Result);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+    }
+}
