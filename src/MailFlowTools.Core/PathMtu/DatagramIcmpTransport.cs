@@ -38,6 +38,9 @@ internal sealed class DatagramIcmpTransport : SocketIcmpTransport
             }
 
             socket.ReceiveBufferSize = 1 << 20;
+
+            // .NET receives only on a bound socket; the wildcard keeps the kernel's choice of source address.
+            socket.Bind(new IPEndPoint(ipv6 ? IPAddress.IPv6Any : IPAddress.Any, 0));
             return new DatagramIcmpTransport(socket, target, burst);
         }
         catch

@@ -30,6 +30,9 @@ internal sealed class RawIcmpTransport : SocketIcmpTransport
             LinuxSockets.ProbeMtuWithoutFragmenting(socket, ipv6);
             LinuxSockets.FilterIcmp(socket, ipv6);
             socket.ReceiveBufferSize = 1 << 20;
+
+            // .NET receives only on a bound socket; the wildcard keeps the kernel's choice of source address.
+            socket.Bind(new IPEndPoint(ipv6 ? IPAddress.IPv6Any : IPAddress.Any, 0));
             return new RawIcmpTransport(socket, target, burst);
         }
         catch

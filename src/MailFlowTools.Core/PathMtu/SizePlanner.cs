@@ -103,7 +103,13 @@ internal static class SizePlanner
 
         if (gap.Count <= fanOut)
         {
-            plan.AddRange(gap);
+            // The last fill: when the path has not been saying "too big", the new boundary will be a silent loss
+            // that needs confirming, so send each size as often as a loss must be seen (saves a round).
+            var copies = retryBoundaryWithGap && !ledger.Attempts.Any(a => a.Outcome == MtuProbeOutcome.TooBig) ? Math.Max(1, lossConfirmations) : 1;
+            foreach (var s in gap)
+            {
+                AddCopies(plan, s, copies);
+            }
         }
         else
         {

@@ -7,6 +7,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using MailFlowTools.Core.Errors;
 
 namespace MailFlowTools.Core.PathMtu;
 
@@ -106,6 +107,12 @@ internal abstract class SocketIcmpTransport : IIcmpEchoTransport
         }
 
         PollErrors();
+        if (_receiveLoop.IsFaulted)
+        {
+            var error = _receiveLoop.Exception!.GetBaseException();
+            throw new MailFlowException(ErrorIds.ProbeFailed, MailFlowErrorCategory.NotSpecified, $"Reading ICMP replies failed: {error.Message}", Target.ToString(), innerException: error);
+        }
+
         foreach (var pair in _pending.ToArray())
         {
             if (probes.Contains(pair.Value))
