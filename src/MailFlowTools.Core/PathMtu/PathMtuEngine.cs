@@ -117,7 +117,7 @@ public sealed class PathMtuEngine
         var local = LocalPathInfo.Inspect(address, _reporter);
         _reporter.Verbose($"{address}: local MTU {Show(local.LocalMtu)} on {local.Interface ?? "?"}, route path MTU {Show(local.RoutePmtu)}"
             + (local.RoutePmtuExpiresSeconds is { } e ? $" (cached, expires in {e} s)" : string.Empty)
-            + $", tcp_mtu_probing {Show(local.KernelTcpMtuProbing)}.");
+            + $", tcp_mtu_probing {Show(local.KernelTcpMtuProbing)} ({Math.Round(watch.Elapsed.TotalMilliseconds)} ms).");
 
         var familyFloor = ipv6 ? MtuProbeOptions.MinIPv6Size : MtuProbeOptions.MinIPv4Size;
         var max = options.MaxSize != 0 ? options.MaxSize : local.LocalMtu ?? 1500;
