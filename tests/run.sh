@@ -7,25 +7,16 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 start=$SECONDS
 
-need_apt=()
-command -v node >/dev/null || need_apt+=(nodejs npm)
-command -v npm >/dev/null || need_apt+=(npm)
-if [ "$(id -u)" = 0 ]; then
-  # The lab's packages; lab.sh installs them too, but doing it once here keeps the lab fixture fast.
-  for tool in nft:nftables knotd:knot kdig:knot-dnsutils unbound:unbound postfix:postfix swaks:swaks \
-              tshark:tshark dig:dnsutils ping:iputils-ping tracepath:iputils-tracepath scamper:scamper \
-              socat:socat jq:jq chromium:chromium; do
-    command -v "${tool%%:*}" >/dev/null || [ -x "/usr/sbin/${tool%%:*}" ] || need_apt+=("${tool#*:}")
-  done
-fi
-if [ ${#need_apt[@]} -gt 0 ]; then
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   if [ "$(id -u)" = 0 ]; then
-    echo "Installing: ${need_apt[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
   else
-    echo "Missing packages (run as root to install): ${need_apt[*]}" >&2
+    echo "node and npm are needed for the PowerShell syntax checks (apt-get install nodejs npm)." >&2
   fi
+fi
+if [ "$(id -u)" = 0 ]; then
+  # The lab's Debian packages (installed with their services kept from starting); the lab fixture brings it up.
+  bash tests/lab/lab.sh install
 fi
 
 if [ ! -d tests/syntax/node_modules/tree-sitter-powershell ]; then
