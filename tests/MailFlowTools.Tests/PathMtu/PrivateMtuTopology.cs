@@ -1,0 +1,92 @@
+using System;
+using System.Globalization;
+using System.IO;
+using MailFlowTools.Tests.Infrastructure;
+
+namespace MailFlowTools.Tests.PathMtu;
+
+/// <summary>
+/// A three-namespace path of its own (client, router, server; documentation addresses only) where the router's
+/// far side has MTU 1380. Server address .20/::20 gets "too big" errors; .30/::30 is a black hole (the router's
+/// errors about it are dropped). The client admits gid 0 to ICMP datagram sockets (net.ipv4.ping_group_range),
+/// so the unprivileged transport can be tested without touching the shared lab. Root only; removed on dispose.
+/// </summary>
+public sealed class PrivateMtuTopology : IDisposable
+{
+    public const int Mtu = 1380;
+    public const string ControlV4 = "203.0.113.20";
+    public const string ControlV6 = "2001:db8:77:b::20";
+    public const string BlackHoleV4 = "203.0.113.30";
+    public const string BlackHoleV6 = "2001:db8:77:b::30";
+
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+
+    public PrivateMtuTopology()
+    {
+        var id = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        Client = "mfl-mtu-c" + id;
+        Router = "mfl-mtu-r" + id;
+        Server = "mfl-mtu-s" + id;
+        if (!PathMtuEngineLoopbackTests.IsRoot() || !File.Exists("/usr/bin/setpriv"))
+        {
+            SkipReason = "needs root and setpriv";
+            return;
+        }
+
+        var script = $@"set -e
+C={Client}; R={Router}; S={Server}
+for n in $C $R $S; do ip netns add $n; done
+ip link add ta netns $C type veth peer name tr0 netns $R
+ip link add tb netns $S type veth peer name tr1 netns $R
+ip -n $C addr add 203.0.113.10/28 dev ta; ip -n $C addr add 2001:db8:77:a::10/64 dev ta nodad
+ip -n $R addr add 203.0.113.1/28 dev tr0; ip -n $R addr add 2001:db8:77:a::1/64 dev tr0 nodad
+ip -n $R addr add 203.0.113.17/28 dev tr1; ip -n $R addr add 2001:db8:77:b::1/64 dev tr1 nodad
+for a in 20 30; do ip -n $S addr add 203.0.113.$a/28 dev tb; ip -n $S addr add 2001:db8:77:b::$a/64 dev tb nodad; done
+for n in $C $R $S; do ip -n $n link set lo up; done
+ip -n $C link set ta up; ip -n $R link set tr0 up; ip -n $R link set tr1 up mtu {Mtu}; ip -n $S link set tb up mtu {Mtu}
+ip -n $C route add default via 203.0.113.1; ip -n $C -6 route add default via 2001:db8:77:a::1
+ip -n $S route add default via 203.0.113.17; ip -n $S -6 route add default via 2001:db8:77:b::1
+ip netns exec $R sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+ip netns exec $C sysctl -qw net.ipv4.tcp_mtu_probing=0 'net.ipv4.ping_group_range=0 0'
+printf '%s\n' 'table inet mtu {{' ' chain o {{ type filter hook output priority 0; policy accept;' \
+  '  icmp type destination-unreachable @th,192,32 0xcb00711e drop' \
+  '  icmpv6 type packet-too-big @th,256,64 0x20010db80077000b @th,320,64 0x30 drop' ' }}' '}}' | ip netns exec $R nft -f -
+for a in 203.0.113.20 2001:db8:77:b::20; do for i in $(seq 1 50); do ip netns exec $C ping -c1 -W1 $a >/dev/null 2>&1 && break; sleep 0.1; done; done
+";
+        var r = ProcessRunner.Run("bash", new[] { "-c", script }, Limit);
+        if (r.ExitCode != 0)
+        {
+            Dispose();
+            throw new InvalidOperationException("Could not build the private MTU topology: " + r.StandardOutput + r.StandardError);
+        }
+    }
+
+    public string Client { get; }
+
+    public string Router { get; }
+
+    public string Server { get; }
+
+    public string? SkipReason { get; }
+
+    /// <summary>Runs the CLI in the client namespace without CAP_NET_RAW (a root shell that has dropped the capability).</summary>
+    public ProcessResult Unprivileged(TimeSpan timeout, params string[] args)
+    {
+        var command = new System.Collections.Generic.List<string> { "netns", "exec", Client, "/usr/bin/setpriv", "--inh-caps=-net_raw", "--bounding-set=-net_raw", "dotnet", TestPaths.CliAssembly };
+        command.AddRange(args);
+        return ProcessRunner.Run("ip", command, timeout);
+    }
+
+    public void Dispose()
+    {
+        if (SkipReason is not null)
+        {
+            return;
+        }
+
+        foreach (var ns in new[] { Client, Router, Server })
+        {
+            ProcessRunner.Run("ip", new[] { "netns", "del", ns }, Limit);
+        }
+    }
+}
