@@ -24,6 +24,8 @@ internal sealed class PayloadSweeper : IDisposable
     private readonly IEngineReporter _reporter;
     private readonly SemaphoreSlim _gate;
     private int _connections;
+    private int _sessions;
+    private string? _unreachable;
 
     public PayloadSweeper(IPEndPoint remote, TimeSpan timeout, MtuSearchTuning tuning, IEngineReporter reporter)
     {
@@ -66,8 +68,21 @@ internal sealed class PayloadSweeper : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            // Once a connection failed and none has worked, the remaining sizes would only wait out the same timeout.
+            if (Volatile.Read(ref _unreachable) is { } why && Volatile.Read(ref _sessions) == 0)
+            {
+                var (_, commands) = EnvelopePayload.Build(size);
+                return new SweepAttemptResult { PayloadSize = size, Attempt = attempt, CouldNotRun = true, Commands = commands, Detail = "not tried: " + why };
+            }
+
             Interlocked.Increment(ref _connections);
-            return await AttemptOnceAsync(size, attempt, adaptive, cancellationToken);
+            var result = await AttemptOnceAsync(size, attempt, adaptive, cancellationToken);
+            if (result.CouldNotRun)
+            {
+                Volatile.Write(ref _unreachable, result.Detail);
+            }
+
+            return result;
         }
         finally
         {
@@ -98,13 +113,16 @@ internal sealed class PayloadSweeper : IDisposable
         {
             if (!await connection.WaitForRepliesAsync(1, _timeout, cancellationToken))
             {
+                connection.Abort();
                 return CouldNotRun("no SMTP banner");
             }
 
+            Interlocked.Increment(ref _sessions);
             var ehloWatch = Stopwatch.StartNew();
             await connection.SendLineAsync("EHLO " + connection.EhloArgument(), cancellationToken);
             if (!await connection.WaitForRepliesAsync(2, _timeout, cancellationToken))
             {
+                connection.Abort();
                 return CouldNotRun("no EHLO reply");
             }
 
@@ -128,11 +146,20 @@ internal sealed class PayloadSweeper : IDisposable
                 detail = $"all {commands} replies in {Math.Round(elapsed).ToString(CultureInfo.InvariantCulture)} ms";
                 await connection.QuitAsync(TimeSpan.FromMilliseconds(200), cancellationToken);
             }
+            else if (connection.Closed && replies > 0 && connection.ReplyCode(1 + replies) is >= 400 and < 600)
+            {
+                // The server read our bytes and ended the session itself (e.g. Postfix under stress: "421 too many
+                // errors"): a server policy, not loss on the path, so this attempt says nothing about the size.
+                var last = connection.ReplyLine(1 + replies);
+                connection.Abort();
+                return CouldNotRun($"the server ended the session after {replies} of {commands} replies: {last}");
+            }
             else
             {
                 detail = $"{replies} of {commands} replies within {Math.Round(wait.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)} ms"
                     + (connection.Closed ? ", connection closed" : string.Empty)
                     + (replies > 0 ? "; last: " + connection.ReplyLine(1 + replies) : string.Empty);
+                connection.Abort();
             }
 
             return new SweepAttemptResult

@@ -47,4 +47,25 @@ public sealed class UnprivilegedIcmpTests : IClassFixture<PrivateMtuTopology>
         // No probe may be mistaken for a local refusal (a stale socket error returned by the next send).
         Assert.DoesNotContain(result.GetProperty("Probes").EnumerateArray(), p => p.GetProperty("Outcome").GetString() == "LocalTooBig");
     }
+
+    [MailFlowTools.Tests.Lab.LabFact]
+    public void Auto_does_not_call_a_filter_on_large_echo_requests_a_black_hole()
+    {
+        if (topology.SkipReason is not null)
+        {
+            return;
+        }
+
+        var r = topology.Privileged(Limit, "Find-MtuBlackHole", PrivateMtuTopology.EchoFilteredV4, "--json");
+        var raw = "exit " + r.ExitCode + "\n" + r.StandardOutput + r.StandardError;
+        Assert.True(r.ExitCode == 0, raw);
+        using var doc = JsonDocument.Parse(r.StandardOutput);
+        var result = doc.RootElement[0];
+        Assert.Equal("Tcp", result.GetProperty("Method").GetString());
+        Assert.False(result.GetProperty("BlackHole").GetBoolean(), raw);
+        Assert.Equal(PrivateMtuTopology.Mtu, result.GetProperty("PathMtu").GetInt32());
+        Assert.True(result.GetProperty("IcmpTooBigSeen").GetBoolean(), raw);
+        var filtered = result.GetProperty("Findings").EnumerateArray().Single(f => f.GetProperty("Code").GetString() == "IcmpFiltered");
+        Assert.Equal(PrivateMtuTopology.EchoFilter, filtered.GetProperty("Evidence").GetProperty("LargestEchoThatCrossed").GetInt32());
+    }
 }
