@@ -121,7 +121,7 @@ public sealed class PathMtuEngine
 
         var familyFloor = ipv6 ? MtuProbeOptions.MinIPv6Size : MtuProbeOptions.MinIPv4Size;
         var max = options.MaxSize != 0 ? options.MaxSize : local.LocalMtu ?? 1500;
-        max = Math.Max(max, familyFloor);
+        max = Math.Min(MtuProbeOptions.MaxIpSize, Math.Max(max, familyFloor));
         var icmpMin = Math.Min(max, Math.Max(familyFloor, options.MinSize));
         var tcpFloor = TcpSegmentProber.MinPacketSize(ipv6);
         var tcpMin = Math.Min(max, Math.Max(tcpFloor, options.MinSize != 0 ? options.MinSize : (ipv6 ? MtuProbeOptions.MinIPv6Size : 576)));
