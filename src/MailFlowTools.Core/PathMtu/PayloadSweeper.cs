@@ -46,24 +46,45 @@ internal sealed class PayloadSweeper : IDisposable
 
     public void Dispose() => _gate.Dispose();
 
+    /// <summary>Waits for <paramref name="count"/> replies; every new reply restarts the idle wait.</summary>
+    private static async Task<bool> WaitWhileRepliesFlowAsync(SmtpProbeConnection connection, int count, TimeSpan idle, CancellationToken cancellationToken)
+    {
+        var seen = connection.ReplyCount;
+        while (true)
+        {
+            if (await connection.WaitForRepliesAsync(count, idle, cancellationToken))
+            {
+                return true;
+            }
+
+            var now = connection.ReplyCount;
+            if (now == seen || connection.Closed)
+            {
+                return false;
+            }
+
+            seen = now;
+        }
+    }
+
     private async Task<IReadOnlyList<SweepAttemptResult>> SweepSizeAsync(int size, CancellationToken cancellationToken)
     {
-        var results = new List<SweepAttemptResult> { await AttemptAsync(size, 1, adaptive: true, cancellationToken) };
+        var results = new List<SweepAttemptResult> { await AttemptAsync(size, 1, cancellationToken) };
         if (results[0].Completed)
         {
             return results;
         }
 
-        // Retries run side by side and wait the full timeout: only loss that repeats counts.
+        // Retries run side by side: only loss that repeats counts.
         var retries = Enumerable.Range(2, Math.Max(0, _tuning.SweepAttempts - 1))
-            .Select(n => AttemptAsync(size, n, adaptive: false, cancellationToken));
+            .Select(n => AttemptAsync(size, n, cancellationToken));
         results.AddRange(await Task.WhenAll(retries));
         var failed = results.Count(r => !r.Completed && !r.CouldNotRun);
         _reporter.Verbose($"Sweep {_remote}: {size} bytes failed {failed} of {results.Count} attempts.");
         return results;
     }
 
-    private async Task<SweepAttemptResult> AttemptAsync(int size, int attempt, bool adaptive, CancellationToken cancellationToken)
+    private async Task<SweepAttemptResult> AttemptAsync(int size, int attempt, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -76,7 +97,7 @@ internal sealed class PayloadSweeper : IDisposable
             }
 
             Interlocked.Increment(ref _connections);
-            var result = await AttemptOnceAsync(size, attempt, adaptive, cancellationToken);
+            var result = await AttemptOnceAsync(size, attempt, cancellationToken);
             if (result.CouldNotRun)
             {
                 Volatile.Write(ref _unreachable, result.Detail);
@@ -90,7 +111,7 @@ internal sealed class PayloadSweeper : IDisposable
         }
     }
 
-    private async Task<SweepAttemptResult> AttemptOnceAsync(int size, int attempt, bool adaptive, CancellationToken cancellationToken)
+    private async Task<SweepAttemptResult> AttemptOnceAsync(int size, int attempt, CancellationToken cancellationToken)
     {
         var (payload, commands) = EnvelopePayload.Build(size);
         SweepAttemptResult CouldNotRun(string why) => new() { PayloadSize = size, Attempt = attempt, CouldNotRun = true, Commands = commands, Detail = why };
@@ -118,7 +139,6 @@ internal sealed class PayloadSweeper : IDisposable
             }
 
             Interlocked.Increment(ref _sessions);
-            var ehloWatch = Stopwatch.StartNew();
             await connection.SendLineAsync("EHLO " + connection.EhloArgument(), cancellationToken);
             if (!await connection.WaitForRepliesAsync(2, _timeout, cancellationToken))
             {
@@ -126,18 +146,12 @@ internal sealed class PayloadSweeper : IDisposable
                 return CouldNotRun("no EHLO reply");
             }
 
-            var ehloMs = ehloWatch.Elapsed.TotalMilliseconds;
+            // A server that answers RCPT slowly (lookups, load) is not a lost write: the wait is the full timeout,
+            // counted from the last reply, so a session fails only when replies stop.
             var wait = _timeout;
-            if (adaptive)
-            {
-                // Envelope replies normally follow as fast as EHLO's; a slow first try is retried with the full wait.
-                var quick = TimeSpan.FromMilliseconds(Math.Max(1000, 10 * ehloMs));
-                wait = quick < _timeout ? quick : _timeout;
-            }
-
             var watch = Stopwatch.StartNew();
             await connection.SendAsync(payload, cancellationToken);
-            var completed = await connection.WaitForRepliesAsync(2 + commands, wait, cancellationToken);
+            var completed = await WaitWhileRepliesFlowAsync(connection, 2 + commands, wait, cancellationToken);
             var replies = Math.Max(0, connection.ReplyCount - 2);
             var elapsed = watch.Elapsed.TotalMilliseconds;
             string detail;
