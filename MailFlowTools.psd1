@@ -14,6 +14,7 @@
         'Get-SmtpStageTiming'
         'Test-EdnsReachability'
         'Test-MxPath'
+        'Find-MtuBlackHole'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
