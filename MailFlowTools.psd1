@@ -13,6 +13,8 @@
         'Resolve-SmtpStatus'
         'Get-SmtpStageTiming'
         'Test-EdnsReachability'
+        'Test-MxPath'
+        'Find-MtuBlackHole'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
