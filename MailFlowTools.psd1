@@ -12,6 +12,8 @@
     CmdletsToExport      = @(
         'Resolve-SmtpStatus'
         'Get-SmtpStageTiming'
+        'Test-EdnsReachability'
+        'Test-MxPath'
         'Find-MtuBlackHole'
     )
     FunctionsToExport    = @()
