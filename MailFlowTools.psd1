@@ -11,6 +11,7 @@
     FormatsToProcess     = @('MailFlowTools.Format.ps1xml')
     CmdletsToExport      = @(
         'Resolve-SmtpStatus'
+        'Get-SmtpStageTiming'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

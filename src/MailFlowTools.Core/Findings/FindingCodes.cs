@@ -22,6 +22,7 @@ public static class FindingCodes
     public const string EdnsVersionNotRejected = nameof(EdnsVersionNotRejected);
     public const string EdnsUnknownOptionRejected = nameof(EdnsUnknownOptionRejected);
     public const string EdnsUnknownFlagRejected = nameof(EdnsUnknownFlagRejected);
+    public const string IntermittentUdpLoss = nameof(IntermittentUdpLoss);
 
     // SMTP session (Get-SmtpStageTiming).
     public const string TransferStalled = nameof(TransferStalled);
@@ -31,6 +32,7 @@ public static class FindingCodes
     public const string EndOfDataSplitFails = nameof(EndOfDataSplitFails);
     public const string StartTlsFailed = nameof(StartTlsFailed);
     public const string LocalPort25Blocked = nameof(LocalPort25Blocked);
+    public const string SmtpSessionFailed = nameof(SmtpSessionFailed);
 
     // MX path (Test-MxPath).
     public const string PrimaryDownSecondaryUp = nameof(PrimaryDownSecondaryUp);

@@ -1,0 +1,132 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using MailFlowTools.Cli.Binding;
+using MailFlowTools.Core.Errors;
+using MailFlowTools.Core.Smtp;
+
+namespace MailFlowTools.Cli.Verbs;
+
+[CliVerb("Get-SmtpStageTiming")]
+public sealed class GetSmtpStageTimingVerb : CliVerb
+{
+    /// <summary>Where the password for --credential comes from when no terminal is attached.</summary>
+    public const string PasswordEnvironmentVariable = "MAILFLOW_PASSWORD";
+
+    [CliParameter(Position = 0, Mandatory = true, HelpText = "The SMTP server: host name or IP address.")]
+    public string ComputerName { get; set; } = string.Empty;
+
+    [CliParameter(HelpText = "TCP port (default 25).")]
+    public int Port { get; set; } = 25;
+
+    [CliParameter(HelpText = "Reverse-path (default the null sender <>).")]
+    public string? From { get; set; }
+
+    [CliParameter(HelpText = "Recipients (default postmaster at the host's domain; 'postmaster' for an IP address).")]
+    public string[] To { get; set; } = Array.Empty<string>();
+
+    [CliParameter(HelpText = "Bytes of message data after 354, headers included (default 1024).")]
+    public int MessageSize { get; set; }
+
+    [CliParameter(HelpText = "Pad the envelope (MAIL, RCPT..., DATA) to exactly this many bytes.")]
+    public int EnvelopeSize { get; set; }
+
+    [CliParameter(HelpText = "Auto (one write when PIPELINING is advertised), Off (one command at a time), Force.")]
+    public SmtpPipeliningMode Pipelining { get; set; } = SmtpPipeliningMode.Auto;
+
+    [CliParameter(HelpText = "Auto (when offered), Require, Off.")]
+    public SmtpStartTlsMode StartTls { get; set; } = SmtpStartTlsMode.Auto;
+
+    [CliParameter(HelpText = "Send the final '.' and its CRLF in separate writes (needs --deliver).")]
+    public bool SplitEndOfData { get; set; }
+
+    [CliParameter(HelpText = "TCP maximum segment size set before connect (Linux, macOS).")]
+    public int SegmentSize { get; set; }
+
+    [CliParameter(HelpText = "Last stage to run: Connect, Banner, Ehlo, StartTls, Mail, Rcpt, Data, Body (default).")]
+    public SmtpStopAfter StopAfter { get; set; } = SmtpStopAfter.Body;
+
+    [CliParameter(HelpText = "Complete the message (send the final '.'). Without it nothing is delivered.")]
+    public bool Deliver { get; set; }
+
+    [CliParameter(HelpText = "Timeout for every stage in seconds (default 30); 0 selects the RFC 5321 timeouts.")]
+    public double TimeoutSeconds { get; set; } = 30;
+
+    [CliParameter(HelpText = "User name for AUTH after STARTTLS; the password comes from MAILFLOW_PASSWORD or is prompted.")]
+    public string? Credential { get; set; }
+
+    public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        if (TimeoutSeconds < 0 || TimeoutSeconds > 3600)
+        {
+            throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, "--timeout-seconds must be 0..3600.", TimeoutSeconds);
+        }
+
+        var options = new SmtpStageTimingOptions
+        {
+            ComputerName = ComputerName,
+            Port = Port,
+            From = From,
+            To = To,
+            MessageSize = MessageSize,
+            EnvelopeSize = EnvelopeSize,
+            Pipelining = Pipelining,
+            StartTls = StartTls,
+            SplitEndOfData = SplitEndOfData,
+            SegmentSize = SegmentSize,
+            StopAfter = StopAfter,
+            Deliver = Deliver,
+            Timeouts = SmtpTimeouts.FromSeconds(TimeoutSeconds),
+            Credential = string.IsNullOrEmpty(Credential) ? null : new SmtpCredential(Credential!, ReadPassword(context)),
+        };
+
+        try
+        {
+            await SmtpStageTimingEngine.RunAsync(options, context.Reporter, context.Emit, cancellationToken);
+        }
+        catch (MailFlowException ex) when (!ex.IsInvalidInvocation)
+        {
+            context.EmitError(ex);
+        }
+    }
+
+    private string ReadPassword(CliContext context)
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable(PasswordEnvironmentVariable);
+        if (!string.IsNullOrEmpty(fromEnvironment))
+        {
+            return fromEnvironment!;
+        }
+
+        if (Console.IsInputRedirected || context.StandardInputRedirected)
+        {
+            throw MailFlowException.InvalidArgument(ErrorIds.CredentialRequired, $"--credential needs a password: set {PasswordEnvironmentVariable} or run from a terminal to be prompted.");
+        }
+
+        Console.Error.Write($"Password for {Credential}: ");
+        var password = new System.Text.StringBuilder();
+        while (true)
+        {
+            var key = Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter)
+            {
+                break;
+            }
+
+            if (key.Key == ConsoleKey.Backspace)
+            {
+                if (password.Length > 0)
+                {
+                    password.Length--;
+                }
+
+                continue;
+            }
+
+            password.Append(key.KeyChar);
+        }
+
+        Console.Error.WriteLine();
+        return password.ToString();
+    }
+}

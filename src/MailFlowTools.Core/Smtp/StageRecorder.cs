@@ -1,0 +1,43 @@
+using System.Collections.Generic;
+using MailFlowTools.Core.Findings;
+using MailFlowTools.Core.Net;
+
+namespace MailFlowTools.Core.Smtp;
+
+/// <summary>Mutable builder for one <see cref="SmtpStageResult"/> while its stage runs.</summary>
+internal sealed class StageRecorder
+{
+    public StageRecorder(SmtpStage stage, double startMs, TcpInfoSnapshot before)
+    {
+        Stage = stage;
+        StartMs = startMs;
+        Before = before;
+    }
+
+    public SmtpStage Stage { get; }
+
+    public double StartMs { get; }
+
+    public TcpInfoSnapshot Before { get; }
+
+    public SmtpStageOutcome Outcome { get; set; } = SmtpStageOutcome.Ok;
+
+    public SmtpReply? Reply { get; set; }
+
+    public string? Text { get; set; }
+
+    public long BytesSent { get; set; }
+
+    public bool Pipelined { get; set; }
+
+    public string? Recipient { get; set; }
+
+    public string[]? Capabilities { get; set; }
+
+    public SmtpTlsInfo? Tls { get; set; }
+
+    public List<Finding> Findings { get; } = new();
+
+    /// <summary>Overrides the acknowledged-bytes figure (the body counts only what it sent).</summary>
+    public long? BytesAckedOverride { get; set; }
+}

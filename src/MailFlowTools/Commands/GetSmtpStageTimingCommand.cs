@@ -1,0 +1,109 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using MailFlowTools.Core.Errors;
+using MailFlowTools.Core.Smtp;
+
+namespace MailFlowTools.Commands;
+
+/// <summary>
+/// Runs a real SMTP session against a server and reports each stage: time taken, reply, bytes sent, acknowledged
+/// and retransmitted. Nothing is delivered unless -Deliver: the connection is dropped before the final ".".
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "SmtpStageTiming")]
+[OutputType(typeof(SmtpStageResult))]
+public sealed class GetSmtpStageTimingCommand : AsyncCmdlet
+{
+    /// <summary>The SMTP server: a host name or an IP address. Binds from Get-SendConnector's SmartHosts, Resolve-DnsName's NameExchange…</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Exchange", "HostName", "SmartHost", "Fqdn", "Address", "RemoteAddress", "NameExchange")]
+    [ValidateNotNullOrEmpty]
+    public string ComputerName { get; set; } = string.Empty;
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, 65535)]
+    public int Port { get; set; } = 25;
+
+    /// <summary>Reverse-path; default the null sender &lt;&gt;.</summary>
+    [Parameter]
+    public string? From { get; set; }
+
+    /// <summary>Recipients; default postmaster at the host's domain.</summary>
+    [Parameter]
+    public string[] To { get; set; } = Array.Empty<string>();
+
+    [Parameter]
+    [ValidateRange(0, SmtpMessageBuilder.MaxSize)]
+    public int MessageSize { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, 1048576)]
+    public int EnvelopeSize { get; set; }
+
+    [Parameter]
+    public SmtpPipeliningMode Pipelining { get; set; } = SmtpPipeliningMode.Auto;
+
+    [Parameter]
+    public SmtpStartTlsMode StartTls { get; set; } = SmtpStartTlsMode.Auto;
+
+    [Parameter]
+    public SwitchParameter SplitEndOfData { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, 65495)]
+    public int SegmentSize { get; set; }
+
+    [Parameter]
+    public SmtpStopAfter StopAfter { get; set; } = SmtpStopAfter.Body;
+
+    [Parameter]
+    public SwitchParameter Deliver { get; set; }
+
+    /// <summary>Timeout for every stage; 0 selects the RFC 5321 §4.5.3.2 values.</summary>
+    [Parameter]
+    [ValidateRange(0, 3600)]
+    public double TimeoutSeconds { get; set; } = 30;
+
+    /// <summary>For AUTH PLAIN/LOGIN after STARTTLS; never sent in plain text, never written anywhere.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
+    {
+        SmtpCredential? credential = null;
+        if (Credential is not null && Credential != PSCredential.Empty)
+        {
+            var network = Credential.GetNetworkCredential();
+            credential = new SmtpCredential(Credential.UserName, network.Password);
+        }
+
+        var options = new SmtpStageTimingOptions
+        {
+            ComputerName = ComputerName,
+            Port = Port,
+            From = From,
+            To = To,
+            MessageSize = MessageSize,
+            EnvelopeSize = EnvelopeSize,
+            Pipelining = Pipelining,
+            StartTls = StartTls,
+            SplitEndOfData = SplitEndOfData.IsPresent,
+            SegmentSize = SegmentSize,
+            StopAfter = StopAfter,
+            Deliver = Deliver.IsPresent,
+            Timeouts = SmtpTimeouts.FromSeconds(TimeoutSeconds),
+            Credential = credential,
+        };
+
+        try
+        {
+            await SmtpStageTimingEngine.RunAsync(options, Reporter, Emit, cancellationToken);
+        }
+        catch (MailFlowException ex) when (!ex.IsInvalidInvocation)
+        {
+            EmitError(ex);
+        }
+    }
+}
