@@ -383,6 +383,9 @@ def markdown(meta, delivered, groups, rates):
             L.append("| --- | --- | --- | --- | --- | --- | --- |")
             L.extend(agree)
             L.append("")
+            if any("| StartTls |" in row for row in agree):
+                L.append("mailflow's StartTls stage includes the TLS handshake; swaks times only the 220 reply to STARTTLS.")
+                L.append("")
 
     batch = by_scenario(groups, "batch")
     if batch:

@@ -97,7 +97,7 @@ ensure_lab() {
 wait_calm() {
     local limit end
     limit=$(( $(nproc) + 1 ))
-    end=$(( SECONDS + ${BENCH_CALM_WAIT_S:-120} ))
+    end=$(( SECONDS + ${BENCH_CALM_WAIT_S:-60} ))
     while [ "$(cut -d. -f1 /proc/loadavg)" -ge "$limit" ] && [ "$SECONDS" -lt "$end" ]; do sleep 5; done
 }
 
