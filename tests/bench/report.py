@@ -421,15 +421,16 @@ def markdown(meta, delivered, groups, rates):
         L.append("Real answers captured from the lab (`tests/Fixtures/LabAnswers`), parsed in a tight loop in one "
                  "process; each run is about one second after a warm-up.")
         L.append("")
-        L.append("| Input | Rate: median (min–max) | Throughput | Runs |")
-        L.append("| --- | --- | --- | --- |")
+        L.append("| Input | Rate: median (min–max) | Throughput | Allocated per item | Runs |")
+        L.append("| --- | --- | --- | --- | --- |")
         for (target, unit), recs in rates.items():
             rs = [r["rate"] for r in recs if r.get("rate") is not None]
             mb = med([r.get("mb_per_s") for r in recs])
+            alloc = med([r.get("alloc_bytes_per_item") for r in recs])
             if not rs:
                 continue
             L.append(f"| {target} | {fmt_rate(med(rs))} {unit} ({fmt_rate(min(rs))}–{fmt_rate(max(rs))}) | "
-                     f"{f'{mb:.0f} MB/s' if mb else '–'} | {len(rs)} |")
+                     f"{f'{mb:.0f} MB/s' if mb else '–'} | {f'{alloc:,.0f} B' if alloc is not None else '–'} | {len(rs)} |")
         L.append("")
 
     missing = [g for g in groups.values() if g.unavailable and not g.unavailable.startswith("skipped")]

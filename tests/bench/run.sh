@@ -8,6 +8,8 @@
 # tests/bench/results/<date>-<commit>.{md,svg,jsonl} and results/latest.{md,svg}. Needs root.
 # A benchmark, not a test: nothing here asserts on times, and CI does not run it.
 set -euo pipefail
+# The whole script is one compound command, parsed before it runs: editing the file during a run is safe.
+{
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -158,3 +160,5 @@ cp "$RESULTS/$STAMP.md" "$RESULTS/latest.md"
 cp "$RESULTS/$STAMP.svg" "$RESULTS/latest.svg"
 rm -rf "$WORK"
 say "results: $RESULTS/$STAMP.md, $RESULTS/$STAMP.svg (also latest.md, latest.svg)"
+exit
+}
