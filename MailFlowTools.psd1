@@ -12,6 +12,9 @@
     CmdletsToExport      = @(
         'Resolve-SmtpStatus'
         'Get-SmtpStageTiming'
+        'Test-EdnsReachability'
+        'Test-MxPath'
+        'Find-MtuBlackHole'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -109,7 +109,8 @@ public static class MxResolver
         var result = new List<DnsMxData>();
         foreach (var group in records.GroupBy(r => r.Preference).OrderBy(g => g.Key))
         {
-            var items = group.ToList();
+            // Servers rotate RRsets, so start from a canonical order: the same seed must give the same order.
+            var items = group.OrderBy(r => r.Exchange, StringComparer.OrdinalIgnoreCase).ToList();
             for (var i = items.Count - 1; i > 0; i--)
             {
                 var j = Next(random, i + 1);

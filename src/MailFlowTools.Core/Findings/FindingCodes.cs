@@ -44,6 +44,8 @@ public static class FindingCodes
     public const string MxTargetHasNoAddress = nameof(MxTargetHasNoAddress);
     public const string Ipv6PathBroken = nameof(Ipv6PathBroken);
     public const string DnsLookupFailed = nameof(DnsLookupFailed);
+    public const string RecipientRejected = nameof(RecipientRejected);
+    public const string MxIpv6Only = nameof(MxIpv6Only);
 
     // Path MTU (Find-MtuBlackHole).
     public const string PmtudBlackHole = nameof(PmtudBlackHole);
