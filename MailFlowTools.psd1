@@ -11,6 +11,7 @@
     FormatsToProcess     = @('MailFlowTools.Format.ps1xml')
     CmdletsToExport      = @(
         'Resolve-SmtpStatus'
+        'Find-MtuBlackHole'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -1,0 +1,233 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace MailFlowTools.Core.PathMtu;
+
+/// <summary>
+/// The TCP method: one SMTP connection per probed size, its MSS clamped (TCP_MAXSEG before connect) so full
+/// segments are exactly that IP packet size. After EHLO it writes an envelope a little larger than one segment
+/// and watches TCP_INFO: acknowledged means the size crosses; two retransmission timeouts without an
+/// acknowledgement mean it is lost; a drop of the connection's path MTU means a "too big" error reached the kernel.
+/// Nothing is ever delivered: no DATA is sent.
+/// </summary>
+internal sealed class TcpSegmentProber : IDisposable
+{
+    private const int MinimumMss = 88;
+    private readonly IPEndPoint _remote;
+    private readonly TimeSpan _timeout;
+    private readonly MtuSearchTuning _tuning;
+    private readonly SemaphoreSlim _gate;
+    private int _peerMss;
+    private int _connected;
+
+    public TcpSegmentProber(IPEndPoint remote, TimeSpan timeout, MtuSearchTuning tuning)
+    {
+        _remote = remote;
+        _timeout = timeout;
+        _tuning = tuning;
+        _gate = new SemaphoreSlim(Math.Max(1, tuning.TcpConcurrency));
+    }
+
+    private bool IsIPv6 => _remote.AddressFamily == AddressFamily.InterNetworkV6;
+
+    /// <summary>The server's MSS when it was lower than a probe's clamp (an MSS-clamping middlebox or a small server MTU).</summary>
+    public int? PeerMss => _peerMss > 0 ? _peerMss : null;
+
+    /// <summary>True once any probe got as far as the SMTP banner.</summary>
+    public bool AnyConnected => Volatile.Read(ref _connected) != 0;
+
+    public string? LastError { get; private set; }
+
+    /// <summary>Smallest IP packet size this method can produce (Linux refuses an MSS below 88).</summary>
+    public static int MinPacketSize(bool ipv6) => MinimumMss + 20 + (ipv6 ? 40 : 20);
+
+    public async Task<IReadOnlyList<MtuProbeAttempt>> RunRoundAsync(IReadOnlyList<ProbeRequest> requests, CancellationToken cancellationToken) =>
+        await Task.WhenAll(requests.Select(r => ProbeAsync(r, cancellationToken)));
+
+    public void Dispose() => _gate.Dispose();
+
+    private async Task<MtuProbeAttempt> ProbeAsync(ProbeRequest request, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await ProbeOnceAsync(request, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<MtuProbeAttempt> ProbeOnceAsync(ProbeRequest request, CancellationToken cancellationToken)
+    {
+        var ipHeader = IsIPv6 ? 40 : 20;
+        var clamp = request.Size - ipHeader - 20;
+        if (clamp < MinimumMss)
+        {
+            return Attempt(request, request.Size, MtuProbeOutcome.Error, detail: "below the smallest MSS the stack accepts");
+        }
+
+        SmtpProbeConnection connection;
+        try
+        {
+            connection = await SmtpProbeConnection.ConnectAsync(_remote, clamp, _timeout, cancellationToken);
+        }
+        catch (SocketException ex)
+        {
+            LastError = "connect to " + _remote + ": " + ex.SocketErrorCode;
+            return Attempt(request, request.Size, MtuProbeOutcome.Error, detail: LastError);
+        }
+        catch (TimeoutException ex)
+        {
+            LastError = "connect to " + _remote + ": " + ex.Message;
+            return Attempt(request, request.Size, MtuProbeOutcome.Error, detail: LastError);
+        }
+
+        using (connection)
+        {
+            if (!await connection.WaitForRepliesAsync(1, _timeout, cancellationToken))
+            {
+                LastError = "no SMTP banner from " + _remote;
+                return Attempt(request, request.Size, MtuProbeOutcome.Error, detail: LastError);
+            }
+
+            Interlocked.Exchange(ref _connected, 1);
+            var first = connection.TcpInfo();
+            var actual = first?.FullSegmentPacketSize(IsIPv6) ?? request.Size;
+            var limit = string.Empty;
+            if (first is not null && actual < request.Size)
+            {
+                if (first.Pmtu < request.Size)
+                {
+                    limit = $"capped at {actual} by the route's path MTU {first.Pmtu}; ";
+                }
+                else
+                {
+                    var peer = (int)first.SendMss + first.OptionBytes;
+                    InterlockedMax(ref _peerMss, peer);
+                    limit = $"capped at {actual} by the server's MSS {peer}; ";
+                }
+            }
+
+            await connection.SendLineAsync("EHLO " + connection.EhloArgument(), cancellationToken);
+            if (!await connection.WaitForRepliesAsync(2, _timeout, cancellationToken))
+            {
+                LastError = "no EHLO reply from " + _remote;
+                return Attempt(request, actual, MtuProbeOutcome.Error, detail: limit + LastError);
+            }
+
+            var before = connection.TcpInfo();
+            var payloadSize = before is null ? clamp + 100 : (int)before.SendMss + 100;
+            payloadSize = Math.Min(EnvelopePayload.MaxPayloadSize, Math.Max(EnvelopePayload.MinPayloadSize, payloadSize));
+            var (payload, commands) = EnvelopePayload.Build(payloadSize);
+            var watch = Stopwatch.StartNew();
+            await connection.SendAsync(payload, cancellationToken);
+
+            var outcome = MtuProbeOutcome.Lost;
+            int? reported = null;
+            string detail;
+            while (true)
+            {
+                var now = connection.TcpInfo();
+                if (now is not null && before is not null)
+                {
+                    if (now.Pmtu < before.Pmtu)
+                    {
+                        outcome = MtuProbeOutcome.TooBig;
+                        reported = (int)now.Pmtu;
+                        detail = $"the kernel lowered the connection's path MTU from {before.Pmtu} to {now.Pmtu}: a 'too big' error arrived";
+                        break;
+                    }
+
+                    if (now.SendMss < before.SendMss)
+                    {
+                        detail = $"not acknowledged at full size; the kernel's own MTU probing cut the MSS from {before.SendMss} to {now.SendMss}";
+                        break;
+                    }
+
+                    if (now.BytesAcked >= before.BytesAcked + (ulong)payloadSize)
+                    {
+                        outcome = MtuProbeOutcome.Passed;
+                        detail = $"{payloadSize} bytes acknowledged in {Ms(watch)} ms";
+                        break;
+                    }
+
+                    if (now.Retransmits >= _tuning.TcpLossRetransmits)
+                    {
+                        detail = $"{now.Unacked} segment(s) unacknowledged after {now.Retransmits} retransmission timeouts ({Ms(watch)} ms)";
+                        break;
+                    }
+                }
+                else if (connection.ReplyCount >= 2 + commands)
+                {
+                    outcome = MtuProbeOutcome.Passed;
+                    detail = $"all {commands} replies in {Ms(watch)} ms";
+                    break;
+                }
+
+                if (connection.Closed)
+                {
+                    outcome = MtuProbeOutcome.Error;
+                    detail = "the server closed the connection";
+                    break;
+                }
+
+                if (watch.Elapsed >= _timeout)
+                {
+                    detail = $"not acknowledged within {_timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s";
+                    break;
+                }
+
+                await Task.Delay(10, cancellationToken);
+            }
+
+            if (outcome == MtuProbeOutcome.Passed)
+            {
+                // Let the replies arrive and say goodbye, so the server logs a clean session.
+                await connection.WaitForRepliesAsync(2 + commands, TimeSpan.FromMilliseconds(500), cancellationToken);
+                await connection.QuitAsync(TimeSpan.FromMilliseconds(200), cancellationToken);
+            }
+
+            var rtt = first is null ? (double?)null : first.RttUs / 1000.0;
+            return Attempt(request, actual, outcome, rtt, reported, limit + detail);
+        }
+    }
+
+    private static MtuProbeAttempt Attempt(ProbeRequest request, int actual, MtuProbeOutcome outcome, double? rtt = null, int? reported = null, string? detail = null) =>
+        new()
+        {
+            Method = MtuProbeMethod.Tcp,
+            Round = request.Round,
+            Size = actual,
+            RequestedSize = request.Size,
+            Attempt = request.Attempt,
+            Outcome = outcome,
+            RttMs = rtt,
+            ReportedMtu = reported,
+            Detail = detail,
+        };
+
+    private static string Ms(Stopwatch watch) => Math.Round(watch.Elapsed.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        do
+        {
+            current = Volatile.Read(ref target);
+            if (current >= value)
+            {
+                return;
+            }
+        }
+        while (Interlocked.CompareExchange(ref target, value, current) != current);
+    }
+}
