@@ -287,10 +287,10 @@ public static class DnsName
         var builder = new StringBuilder();
         for (var i = start; i < labels.Count; i++)
         {
+            // Case-sensitive on purpose: a pointer must not change the case of the name it stands for (RFC 4343 §4.1).
             foreach (var b in labels[i])
             {
-                var lower = b >= 'A' && b <= 'Z' ? (byte)(b + 32) : b;
-                builder.Append((char)lower);
+                builder.Append((char)b);
             }
 
             builder.Append('\0');

@@ -32,6 +32,7 @@ public static class FindingCodes
     public const string EndOfDataSplitFails = nameof(EndOfDataSplitFails);
     public const string StartTlsFailed = nameof(StartTlsFailed);
     public const string LocalPort25Blocked = nameof(LocalPort25Blocked);
+    public const string SmtpSessionFailed = nameof(SmtpSessionFailed);
 
     // MX path (Test-MxPath).
     public const string PrimaryDownSecondaryUp = nameof(PrimaryDownSecondaryUp);

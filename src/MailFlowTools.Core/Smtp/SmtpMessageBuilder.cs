@@ -1,6 +1,5 @@
 using System;
 using System.Globalization;
-using System.IO;
 using System.Text;
 using MailFlowTools.Core.Errors;
 
@@ -41,9 +40,11 @@ public static class SmtpMessageBuilder
             remaining = 0;
         }
 
-        var output = new MemoryStream(size);
+        // Filled in place: a multi-megabyte probe costs one array, not a string per line.
+        var output = new byte[size];
         var head = Encoding.ASCII.GetBytes(headers);
-        output.Write(head, 0, head.Length);
+        Buffer.BlockCopy(head, 0, output, 0, head.Length);
+        var position = head.Length;
         var lineNumber = 0;
         while (remaining > 0)
         {
@@ -61,11 +62,12 @@ public static class SmtpMessageBuilder
                 lineBytes = remaining;
             }
 
-            WriteLine(output, ++lineNumber, lineBytes - 2);
+            WriteLine(output, position, ++lineNumber, lineBytes - 2);
+            position += lineBytes;
             remaining -= lineBytes;
         }
 
-        return DotStuff(output.ToArray());
+        return DotStuff(output);
     }
 
     /// <summary>Doubles a leading "." on every line (RFC 5321 §4.5.2). Generated lines never start with ".", so sizes stay exact.</summary>
@@ -100,18 +102,29 @@ public static class SmtpMessageBuilder
         return result;
     }
 
-    private static void WriteLine(Stream output, int number, int length)
+    /// <summary>One line: a six-digit line number and a space (when it fits), filler letters, CRLF.</summary>
+    private static void WriteLine(byte[] output, int position, int number, int length)
     {
-        var sb = new StringBuilder(length);
-        var prefix = number.ToString("000000", CultureInfo.InvariantCulture) + " ";
+        var filler = (number % Filler.Length);
         for (var i = 0; i < length; i++)
         {
-            sb.Append(i < prefix.Length && length > prefix.Length ? prefix[i] : Filler[(number + i) % Filler.Length]);
+            output[position + i] = (byte)Filler[(filler + i) % Filler.Length];
         }
 
-        sb.Append("\r\n");
-        var bytes = Encoding.ASCII.GetBytes(sb.ToString());
-        output.Write(bytes, 0, bytes.Length);
+        if (length > 7)
+        {
+            var n = number % 1000000;
+            for (var i = 5; i >= 0; i--)
+            {
+                output[position + i] = (byte)('0' + (n % 10));
+                n /= 10;
+            }
+
+            output[position + 6] = (byte)' ';
+        }
+
+        output[position + length] = (byte)'\r';
+        output[position + length + 1] = (byte)'\n';
     }
 
     private static string Headers(string sessionId, string? from, string to, DateTimeOffset date, int extra)

@@ -345,7 +345,8 @@ public sealed class SmtpStageTimingEngine
             rec.Outcome = SmtpStageOutcome.TlsFailed;
             rec.Text = "STARTTLS was required but the server does not offer it.";
             rec.Findings.Add(StartTlsFinding("the server does not offer STARTTLS", rec));
-            await FinishThenQuitAsync(rec, ct);
+            Finish(rec);
+            await QuitAsync(ct);
             return false;
         }
 
@@ -395,7 +396,8 @@ public sealed class SmtpStageTimingEngine
             rec.Outcome = SmtpStageOutcome.Rejected;
             rec.Text = "AUTH skipped: credentials are only sent inside TLS.";
             _reporter.Warning("AUTH skipped: the session is not protected by TLS, and credentials are never sent in plain text.");
-            await FinishThenQuitAsync(rec, ct);
+            Finish(rec);
+            await QuitAsync(ct);
             return false;
         }
 
@@ -671,6 +673,38 @@ public sealed class SmtpStageTimingEngine
         return false;
     }
 
+    /// <summary>A stage that failed without a more specific finding still makes the run a problem (CLI exit 1).</summary>
+    private Finding FailureFinding(StageRecorder rec)
+    {
+        var reply = rec.Reply is null ? rec.Text ?? string.Empty : rec.Reply.Code + (rec.Reply.EnhancedStatus is null ? string.Empty : " " + rec.Reply.EnhancedStatus) + " " + rec.Reply.Text;
+        if (rec.Stage == SmtpStage.Connect)
+        {
+            return Finding.Error(
+                FindingCodes.ServerUnreachable,
+                $"No TCP connection to {_options.ComputerName} ({_address}) port {_options.Port}: {rec.Outcome}.",
+                rec.Outcome == SmtpStageOutcome.Refused
+                    ? "Nothing listens on that port, or a firewall rejects the connection: check the service and the firewall rules for the port."
+                    : "Packets to that port get no answer: check that the host is up and that no firewall on the path drops the connection (run Test-MxPath for the domain).",
+                Evidence(("Outcome", rec.Outcome.ToString()), ("Detail", reply), ("ElapsedMs", Math.Round(NowMs - rec.StartMs, 1))));
+        }
+
+        var recommendation = rec.Outcome switch
+        {
+            SmtpStageOutcome.TempFailed => "The server deferred the session; read the reply text (Resolve-SmtpStatus explains the code) and retry later.",
+            SmtpStageOutcome.Rejected => "The server refused this step; read the reply text (Resolve-SmtpStatus explains the code) and fix the sender, recipient or client policy it names.",
+            SmtpStageOutcome.ProtocolError => "The server's answer is not valid SMTP: check for a proxy, firewall or non-SMTP service on this port.",
+            SmtpStageOutcome.Timeout => "The server stopped answering at this stage: compare with a run from another network and look for a device on the path that holds the session.",
+            _ => "The connection ended at this stage: look at the server's log for the session and at any firewall or load balancer on the path.",
+        };
+        var severity = rec.Outcome == SmtpStageOutcome.TempFailed ? FindingSeverity.Warning : FindingSeverity.Error;
+        return new Finding(
+            FindingCodes.SmtpSessionFailed,
+            severity,
+            $"The session failed at {rec.Stage}: {rec.Outcome}{(reply.Length > 0 ? " (" + reply.Trim() + ")" : string.Empty)}.",
+            recommendation,
+            Evidence(("Stage", rec.Stage.ToString()), ("Outcome", rec.Outcome.ToString()), ("Reply", reply.Trim()), ("ElapsedMs", Math.Round(NowMs - rec.StartMs, 1))));
+    }
+
     private Finding TransferStalledFinding(TransferMonitor m, StageRecorder rec, int messageBytes)
     {
         var last = m.Last;
@@ -771,10 +805,16 @@ public sealed class SmtpStageTimingEngine
         return true;
     }
 
-    /// <summary>Waits until the kernel has no unacknowledged data (so the next write is a separate segment), at most 200 ms.</summary>
+    /// <summary>
+    /// Between the lone "." and its CRLF: waits until the kernel has no unacknowledged data (so the CRLF is a
+    /// separate segment, not coalesced) and at least 50 ms (so a relay that reads its socket, like an inspecting
+    /// proxy, sees them in separate reads too); at most 200 ms.
+    /// </summary>
     private async Task WaitForAcknowledgementAsync(SmtpConnection conn, CancellationToken ct)
     {
-        var deadline = NowMs + 200;
+        var start = NowMs;
+        var deadline = start + 200;
+        await Task.Delay(50, ct);
         while (NowMs < deadline)
         {
             var info = conn.ReadTcpInfo();
@@ -871,8 +911,15 @@ public sealed class SmtpStageTimingEngine
     private static string? RecipientOf(string command) =>
         command.StartsWith("RCPT TO:<", StringComparison.Ordinal) ? command.Substring(9).TrimEnd('>') : null;
 
+    /// <summary>After a 4xx/5xx reply the session is still in step, so QUIT politely; after anything else, just close.</summary>
     private async Task FinishThenQuitAsync(StageRecorder rec, CancellationToken ct)
     {
+        if (rec.Reply is null || rec.Outcome is not (SmtpStageOutcome.TempFailed or SmtpStageOutcome.Rejected or SmtpStageOutcome.TlsFailed))
+        {
+            FinishAndClose(rec);
+            return;
+        }
+
         Finish(rec);
         await QuitAsync(ct);
     }
@@ -885,6 +932,11 @@ public sealed class SmtpStageTimingEngine
 
     private void Finish(StageRecorder rec, double? endMs = null)
     {
+        if (rec.Outcome != SmtpStageOutcome.Ok && rec.Stage != SmtpStage.Quit && !rec.Findings.Any(f => f.IsProblem))
+        {
+            rec.Findings.Add(FailureFinding(rec));
+        }
+
         var end = endMs ?? NowMs;
         var after = _connection?.ReadTcpInfo() ?? TcpInfoSnapshot.Unavailable;
         var before = rec.Before.IsAvailable ? rec.Before : _connection?.ConnectedTcpInfo ?? TcpInfoSnapshot.Unavailable;

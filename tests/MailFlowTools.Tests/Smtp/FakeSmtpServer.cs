@@ -20,10 +20,16 @@ internal sealed class FakeSmtpServer : IAsyncDisposable
     private readonly List<FakeSmtpSession> _sessions = new();
     private readonly Task _acceptLoop;
 
-    public FakeSmtpServer(Func<FakeSmtpSession, CancellationToken, Task> handler, IPAddress? address = null)
+    public FakeSmtpServer(Func<FakeSmtpSession, CancellationToken, Task> handler, IPAddress? address = null, int receiveBufferSize = 0)
     {
         _handler = handler;
         _listener = new TcpListener(address ?? IPAddress.Loopback, 0);
+        if (receiveBufferSize > 0)
+        {
+            // Set on the listener so accepted sockets start with a small window (a server that stops reading stalls fast).
+            _listener.Server.ReceiveBufferSize = receiveBufferSize;
+        }
+
         _listener.Start();
         _acceptLoop = AcceptLoopAsync();
     }

@@ -164,9 +164,10 @@ internal static class EdnsReachabilityAnalyzer
         {
             recommended = ednsSupported == false ? 512 : FlagDayBufferSize;
         }
-        else if (sizeLoss && largestWorkingBuffer is { } working)
+        else if (sizeLoss && smallestLostAnswer <= FlagDayBufferSize)
         {
-            recommended = Math.Min(FlagDayBufferSize, working);
+            // Even 1232 is too big on this path: only sizes that demonstrably arrived are safe.
+            recommended = Math.Max(512, Math.Min(largestUdpAnswer, largestWorkingBuffer ?? 512));
         }
         else
         {
