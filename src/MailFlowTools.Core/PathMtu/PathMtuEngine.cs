@@ -71,9 +71,9 @@ public sealed class PathMtuEngine
             try
             {
 #if NET8_0_OR_GREATER
-                var lookup = Dns.GetHostAddressesAsync(ascii, cancellationToken);
+                var lookup = System.Net.Dns.GetHostAddressesAsync(ascii, cancellationToken);
 #else
-                var lookup = Dns.GetHostAddressesAsync(ascii);
+                var lookup = System.Net.Dns.GetHostAddressesAsync(ascii);
 #endif
                 var limit = Task.Delay(TimeSpan.FromSeconds(Math.Max(5, options.TimeoutSeconds * 5)), cancellationToken);
                 if (await Task.WhenAny(lookup, limit) != lookup)
