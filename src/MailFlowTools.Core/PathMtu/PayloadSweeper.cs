@@ -128,6 +128,12 @@ internal sealed class PayloadSweeper : IDisposable
                 detail = $"all {commands} replies in {Math.Round(elapsed).ToString(CultureInfo.InvariantCulture)} ms";
                 await connection.QuitAsync(TimeSpan.FromMilliseconds(200), cancellationToken);
             }
+            else if (connection.Closed && replies > 0 && connection.ReplyCode(1 + replies) >= 400)
+            {
+                // The server ended the session itself (421 "too many errors" when Postfix is in stress mode, a
+                // junk-command limit): its policy, not the path, so this attempt says nothing about the size.
+                return CouldNotRun("the server ended the session: " + connection.ReplyLine(1 + replies));
+            }
             else
             {
                 detail = $"{replies} of {commands} replies within {Math.Round(wait.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)} ms"

@@ -125,6 +125,20 @@ public sealed class EdnsReachabilityTests
     }
 
     [Fact]
+    public async Task Blocked_tcp_is_only_info_when_the_answer_fits_in_udp()
+    {
+        var zone = new FakeZone().Soa("test").Mx("small.test", 10, "mx1.small.test");
+        using var server = new FakeDnsServer(zone, tcp: false);
+        var result = await Test(server, Options(), "small.test");
+
+        var finding = Assert.Single(result.Findings, f => f.Code == FindingCodes.TcpFallbackBlocked);
+        Assert.Equal(FindingSeverity.Info, finding.Severity);
+        Assert.Equal(false, finding.Evidence["NeededForThisAnswer"]);
+        Assert.Empty(Problems(result));
+        Assert.False(result.TcpWorks);
+    }
+
+    [Fact]
     public async Task Silent_tcp_is_tcp_fallback_blocked_and_fragment_loss_both()
     {
         using var server = new FakeDnsServer(BigZone()) { TcpSilent = true, UdpDropAbove = 1400 };

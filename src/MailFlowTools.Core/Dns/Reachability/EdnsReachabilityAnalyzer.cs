@@ -110,14 +110,18 @@ internal static class EdnsReachabilityAnalyzer
 
             if (tcp is not null && !tcp.Arrived && udp.Any(p => p.Arrived))
             {
-                var needed = udp.Any(p => p.Outcome == EdnsProbeOutcome.Truncated) || lost.Count > 0;
+                // Blocked TCP only hurts an answer that does not fit in what UDP delivers (1232 bytes, or less on a lossy path).
+                var needed = NeedsTcp(udp, lost.Count > 0, fullAnswer);
+                var complete = udp.Where(p => p.Outcome == EdnsProbeOutcome.Answer).Select(p => p.ResponseSize).DefaultIfEmpty(0).Max();
                 var message = $"TCP/53 on {serverText} gives no answer ({tcp.Outcome}{(tcp.Detail is null ? string.Empty : ": " + tcp.Detail)}) while UDP works" +
-                    (needed ? "; resolvers that get a truncated or lost UDP answer have nothing to fall back to." : ".");
-                var evidence = Evidence(("TcpOutcome", tcp.Outcome.ToString()), ("TcpElapsedMs", tcp.ElapsedMs), ("TruncatedUdpAnswers", udp.Count(p => p.Outcome == EdnsProbeOutcome.Truncated)));
+                    (needed
+                        ? "; resolvers that get a truncated or lost UDP answer have nothing to fall back to."
+                        : $"; this answer ({complete} bytes) fits in a {FlagDayBufferSize}-byte UDP answer, so it does not need TCP, but larger answers from this server would.");
+                var evidence = Evidence(("TcpOutcome", tcp.Outcome.ToString()), ("TcpElapsedMs", tcp.ElapsedMs), ("TruncatedUdpAnswers", udp.Count(p => p.Outcome == EdnsProbeOutcome.Truncated)), ("LargestCompleteUdpAnswer", complete), ("NeededForThisAnswer", needed));
                 const string advice = "Open TCP port 53 to this server end to end: RFC 7766 requires DNS over TCP, and truncated (TC=1) or large answers depend on it.";
                 findings.Add(needed
                     ? Finding.Error(FindingCodes.TcpFallbackBlocked, message, advice, evidence)
-                    : Finding.Warning(FindingCodes.TcpFallbackBlocked, message, advice, evidence));
+                    : Finding.Info(FindingCodes.TcpFallbackBlocked, message, advice, evidence));
             }
 
             var plain = sized.Where(p => !p.Edns && p.Outcome is EdnsProbeOutcome.Answer or EdnsProbeOutcome.Truncated).ToList();
@@ -193,6 +197,27 @@ internal static class EdnsReachabilityAnalyzer
             ElapsedMs = Math.Round(elapsedMs, 1),
             Findings = findings,
         };
+    }
+
+    /// <summary>
+    /// Whether this answer depends on TCP: UDP answers were lost, an EDNS answer was truncated at a buffer of 1232 or
+    /// more, or the full answer is larger than 1232 bytes. Without any EDNS answer, any truncation counts.
+    /// </summary>
+    internal static bool NeedsTcp(IReadOnlyList<EdnsProbe> udp, bool udpLost, int? fullAnswer)
+    {
+        if (udpLost || fullAnswer > FlagDayBufferSize)
+        {
+            return true;
+        }
+
+        var edns = udp.Where(p => p.Edns && p.Arrived).ToList();
+        if (edns.Count == 0)
+        {
+            return udp.Any(p => p.Outcome == EdnsProbeOutcome.Truncated);
+        }
+
+        return edns.Any(p => p.Outcome == EdnsProbeOutcome.Truncated && p.EffectiveBufferSize >= FlagDayBufferSize)
+            || edns.Any(p => p.Outcome == EdnsProbeOutcome.Answer && p.ResponseSize > FlagDayBufferSize);
     }
 
     private static void AddCompliance(List<Finding> findings, IReadOnlyList<EdnsProbe> probes, string serverText)
