@@ -12,6 +12,7 @@
     CmdletsToExport      = @(
         'Resolve-SmtpStatus'
         'Find-MtuBlackHole'
+        'Debug-MailFlow'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

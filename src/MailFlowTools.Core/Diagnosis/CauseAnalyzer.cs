@@ -18,7 +18,7 @@ public static class CauseAnalyzer
     {
         (FindingCodes.NullMx, FaultLocation.RemoteHost, "The domain publishes a null MX: it accepts no mail by design.", null),
         (FindingCodes.DnsLookupFailed, FaultLocation.RemoteHost, "The domain's MX lookup failed, so no sender can find its mail servers.", null),
-        (FindingCodes.LargeUdpResponsesLost, FaultLocation.Path, "Large DNS answers are lost over UDP on the way from a DNS server: fragments are being dropped.", null),
+        (FindingCodes.LargeUdpResponsesLost, FaultLocation.Path, "Large DNS answers are lost over UDP on the way from a DNS server: fragments are being dropped.", IsError),
         (FindingCodes.NoBannerAfterConnect, FaultLocation.RemoteHost, "An MX host accepts TCP connections but never sends the SMTP banner.", null),
         (FindingCodes.BannerMasked, FaultLocation.Path, "A middlebox rewrites the SMTP banner (an SMTP \"fixup\"/inspection feature).", null),
         (FindingCodes.SizeSpecificLoss, FaultLocation.Path, "A device on the path loses TCP segments of particular sizes.", IsNonMonotonic),
@@ -29,6 +29,9 @@ public static class CauseAnalyzer
         (FindingCodes.SizeSpecificLoss, FaultLocation.Path, "A device on the path drops TCP segments above a certain size.", null),
         (FindingCodes.LocalPort25Blocked, FaultLocation.LocalNetwork, "Outbound connections to port 25 are blocked near the sender.", null),
         (FindingCodes.AllHopsFailed, FaultLocation.Unknown, "No MX host of the domain could be reached.", null),
+
+        // Lost large answers that smaller buffers still get complete cost only optional records: secondary to SMTP failures.
+        (FindingCodes.LargeUdpResponsesLost, FaultLocation.Path, "Large DNS answers are lost over UDP on the way from a DNS server: fragments are being dropped.", null),
         (FindingCodes.TcpFallbackBlocked, FaultLocation.Path, "DNS over TCP is blocked, so truncated answers cannot be retried.", null),
         (FindingCodes.EndOfDataSplitFails, FaultLocation.Path, "The end of the message is lost when \".\" and CRLF arrive in separate packets.", null),
         (FindingCodes.StartTlsFailed, FaultLocation.RemoteHost, "STARTTLS fails, so a sender that requires TLS cannot deliver.", null),
@@ -91,6 +94,8 @@ public static class CauseAnalyzer
 
         return byCode;
     }
+
+    private static bool IsError(StagedFinding finding) => finding.Finding.Severity == FindingSeverity.Error;
 
     /// <summary>Loss of particular sizes (a failing size below a passing one), as opposed to a size limit.</summary>
     private static bool IsNonMonotonic(StagedFinding finding) =>

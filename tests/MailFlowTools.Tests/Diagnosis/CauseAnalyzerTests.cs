@@ -83,6 +83,18 @@ public sealed class CauseAnalyzerTests
         Assert.Equal("y", verdict.Recommendation);
     }
 
+    [Fact]
+    public void Losing_only_optional_dns_records_ranks_below_an_smtp_failure()
+    {
+        var partial = Finding.Warning(FindingCodes.LargeUdpResponsesLost, "4096-byte answers lost; 1232 complete.", "x");
+        var silent = Finding.Warning(FindingCodes.NoBannerAfterConnect, "silent never greets.", "y");
+        Assert.Equal(FindingCodes.NoBannerAfterConnect, CauseAnalyzer.Analyze(new[] { Staged(DiagnosisStage.Dns, partial), Staged(DiagnosisStage.MxPath, silent) }).Cause);
+        Assert.Equal(FindingCodes.LargeUdpResponsesLost, CauseAnalyzer.Analyze(new[] { Staged(DiagnosisStage.Dns, partial) }).Cause);
+
+        var full = Finding.Error(FindingCodes.LargeUdpResponsesLost, "Only truncated answers arrive.", "z");
+        Assert.Equal(FindingCodes.LargeUdpResponsesLost, CauseAnalyzer.Analyze(new[] { Staged(DiagnosisStage.Dns, full), Staged(DiagnosisStage.MxPath, silent) }).Cause);
+    }
+
     [Theory]
     [InlineData("ConnectTimeout x2", FaultLocation.Path)]
     [InlineData("ConnectTimeout x1, Unreachable x1", FaultLocation.Path)]

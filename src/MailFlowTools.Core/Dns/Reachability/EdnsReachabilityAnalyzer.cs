@@ -85,11 +85,23 @@ internal static class EdnsReachabilityAnalyzer
             {
                 sizeLoss = true;
                 var tcpText = tcpWorks == true ? $"; the same query over TCP works ({tcp!.ResponseSize} bytes)" : tcpWorks == false ? "; TCP fails too" : string.Empty;
-                findings.Add(Finding.Error(
+
+                // When a smaller buffer still gets a complete (not truncated) answer, only optional additional records
+                // are lost with the large one: resolvers that advertise that buffer are not affected.
+                var complete = arrived.Where(p => p.Edns && p.Outcome == EdnsProbeOutcome.Answer && p.AnswerCount > 0).OrderByDescending(p => p.EffectiveBufferSize).FirstOrDefault();
+                var message = $"UDP answers from {serverText} of up to {largestUdpAnswer} bytes arrive, but answers of about {smallestLostAnswer} bytes and more (advertised buffer {smallestLostBuffer} and above) never do{tcpText}: large UDP answers, which are fragmented, are dropped on the path.";
+                if (complete is not null)
+                {
+                    message += $" A buffer of {complete.EffectiveBufferSize} still gets a complete answer ({complete.ResponseSize} bytes, without the optional additional records), so only resolvers that advertise more lose it.";
+                }
+
+                findings.Add(new Finding(
                     FindingCodes.LargeUdpResponsesLost,
-                    $"UDP answers from {serverText} of up to {largestUdpAnswer} bytes arrive, but answers of about {smallestLostAnswer} bytes and more (advertised buffer {smallestLostBuffer} and above) never do{tcpText}: large UDP answers, which are fragmented, are dropped on the path.",
+                    complete is null ? FindingSeverity.Error : FindingSeverity.Warning,
+                    message,
                     FragmentAdvice,
                     Evidence(
+                        ("CompleteAnswerBufferSize", complete?.EffectiveBufferSize ?? 0),
                         ("LargestUdpAnswer", largestUdpAnswer),
                         ("SmallestLostUdpAnswer", smallestLostAnswer!.Value),
                         ("LargestWorkingBufferSize", largestWorkingBuffer ?? 0),
@@ -200,12 +212,12 @@ internal static class EdnsReachabilityAnalyzer
     }
 
     /// <summary>
-    /// Whether this answer depends on TCP: UDP answers were lost, an EDNS answer was truncated at a buffer of 1232 or
-    /// more, or the full answer is larger than 1232 bytes. Without any EDNS answer, any truncation counts.
+    /// Whether this answer depends on TCP: UDP answers were lost, or no buffer of 1232 bytes or less got a complete
+    /// answer while some answer was truncated or larger than 1232 bytes. Without any EDNS answer, any truncation counts.
     /// </summary>
     internal static bool NeedsTcp(IReadOnlyList<EdnsProbe> udp, bool udpLost, int? fullAnswer)
     {
-        if (udpLost || fullAnswer > FlagDayBufferSize)
+        if (udpLost)
         {
             return true;
         }
@@ -216,7 +228,14 @@ internal static class EdnsReachabilityAnalyzer
             return udp.Any(p => p.Outcome == EdnsProbeOutcome.Truncated);
         }
 
-        return edns.Any(p => p.Outcome == EdnsProbeOutcome.Truncated && p.EffectiveBufferSize >= FlagDayBufferSize)
+        // A resolver that advertises 1232 (DNS Flag Day 2020) gets this answer complete over UDP: no TCP needed.
+        if (edns.Any(p => p.Outcome == EdnsProbeOutcome.Answer && p.EffectiveBufferSize <= FlagDayBufferSize))
+        {
+            return false;
+        }
+
+        return edns.Any(p => p.Outcome == EdnsProbeOutcome.Truncated)
+            || fullAnswer > FlagDayBufferSize
             || edns.Any(p => p.Outcome == EdnsProbeOutcome.Answer && p.ResponseSize > FlagDayBufferSize);
     }
 
