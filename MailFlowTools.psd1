@@ -11,6 +11,9 @@
     FormatsToProcess     = @('MailFlowTools.Format.ps1xml')
     CmdletsToExport      = @(
         'Resolve-SmtpStatus'
+        'Get-SmtpStageTiming'
+        'Test-EdnsReachability'
+        'Test-MxPath'
         'Find-MtuBlackHole'
         'Debug-MailFlow'
     )

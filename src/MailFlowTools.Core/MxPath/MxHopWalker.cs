@@ -28,7 +28,7 @@ internal sealed class MxHopWalker
     }
 
     /// <summary>Returns one result per plan; null means NotTried.</summary>
-    public async Task<HopProbeResult?[]> WalkAsync(IReadOnlyList<MxHopPlan> plans, MxPathOptions options, string domain, CancellationToken cancellationToken)
+    public async Task<HopProbeResult?[]> WalkAsync(IReadOnlyList<MxHopPlan> plans, MxPathOptions options, string domain, MxProbeBudget budget, CancellationToken cancellationToken)
     {
         var count = Math.Min(plans.Count, Math.Max(1, options.MaxHops));
         var results = new HopProbeResult?[plans.Count];
@@ -61,16 +61,30 @@ internal sealed class MxHopWalker
 
                 var canStart = next < count && running.Count < maxParallel && !(options.AllHops == false && PrefixHasOk(results, next));
                 // Start the next hop when the last one started has finished, or has run for the stagger delay.
+                // A hop started beside a running one is speculative and needs room in the run's budget;
+                // without it this domain waits for its running hop, as a sequential sender would.
                 var lastFinished = lastStarted < 0 || results[lastStarted] is not null;
                 if (canStart && (lastFinished || clock.Elapsed - lastStart >= options.StaggerDelay))
                 {
-                    var index = next++;
-                    cancels[index] = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    var task = ProbeAsync(plans[index], options, domain, cancels[index]!.Token);
-                    running.Add(task, index);
-                    lastStart = clock.Elapsed;
-                    lastStarted = index;
-                    continue;
+                    if (running.Count == 0)
+                    {
+                        budget.Enter();
+                    }
+                    else if (!budget.TryEnterSpeculative())
+                    {
+                        canStart = false;
+                    }
+
+                    if (canStart)
+                    {
+                        var index = next++;
+                        cancels[index] = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                        var task = ProbeAsync(plans[index], options, domain, budget, cancels[index]!.Token);
+                        running.Add(task, index);
+                        lastStart = clock.Elapsed;
+                        lastStarted = index;
+                        continue;
+                    }
                 }
 
                 var waitFor = new List<Task>(running.Keys);
@@ -192,7 +206,19 @@ internal sealed class MxHopWalker
         }
     }
 
-    private async Task<HopProbeResult> ProbeAsync(MxHopPlan plan, MxPathOptions options, string domain, CancellationToken cancellationToken)
+    private async Task<HopProbeResult> ProbeAsync(MxHopPlan plan, MxPathOptions options, string domain, MxProbeBudget budget, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ProbeCoreAsync(plan, options, domain, cancellationToken);
+        }
+        finally
+        {
+            budget.Exit();
+        }
+    }
+
+    private async Task<HopProbeResult> ProbeCoreAsync(MxHopPlan plan, MxPathOptions options, string domain, CancellationToken cancellationToken)
     {
         // Off the walker's loop so a prober that does synchronous work first cannot hold up the stagger clock.
         await Task.Yield();

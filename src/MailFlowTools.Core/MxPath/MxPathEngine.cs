@@ -79,7 +79,10 @@ public sealed class MxPathEngine
     }
 
     /// <summary>Tests one domain (already normalised with <see cref="MxPathInput.TryNormalize"/>).</summary>
-    public async Task<MxPathResult> TestAsync(string domainName, MxPathOptions options, CancellationToken cancellationToken)
+    public Task<MxPathResult> TestAsync(string domainName, MxPathOptions options, CancellationToken cancellationToken) =>
+        TestAsync(domainName, options, MxProbeBudget.For(options), cancellationToken);
+
+    private async Task<MxPathResult> TestAsync(string domainName, MxPathOptions options, MxProbeBudget budget, CancellationToken cancellationToken)
     {
         Validate(options);
         var clock = Stopwatch.StartNew();
@@ -92,7 +95,7 @@ public sealed class MxPathEngine
 
         _reporter.Verbose(F("{0}: {1}, {2} MX target(s), DNS {3:0.#} ms", domainName, resolution.Source, resolution.Targets.Length, resolution.ElapsedMs));
         var plans = MxHopPlanner.Plan(resolution, options.AddressFamily);
-        var results = await _walker.WalkAsync(plans, domainOptions, domainName, cancellationToken);
+        var results = await _walker.WalkAsync(plans, domainOptions, domainName, budget, cancellationToken);
         var controls = await CheckControlPortsAsync(plans, results, domainOptions, cancellationToken);
         return MxPathAnalyzer.Analyze(domainName, domainOptions, resolution, plans, results, controls, clock.Elapsed.TotalMilliseconds);
     }
@@ -131,6 +134,7 @@ public sealed class MxPathEngine
 
         var done = 0;
         var allTimedOut = 0;
+        var budget = MxProbeBudget.For(options);
         var gate = new object();
         const string Activity = "Test-MxPath";
         _reporter.Progress(new EngineProgress(ProgressActivityId, Activity, F("0 of {0} domains", total), 0));
@@ -142,7 +146,7 @@ public sealed class MxPathEngine
                 cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    var result = await TestAsync(domain, options, cancellationToken);
+                    var result = await TestAsync(domain, options, budget, cancellationToken);
                     if (result.Hops.Length > 0 && result.Hops.Where(h => h.Outcome != MxHopOutcome.NotTried).All(h => h.Outcome == MxHopOutcome.ConnectTimeout))
                     {
                         Interlocked.Increment(ref allTimedOut);

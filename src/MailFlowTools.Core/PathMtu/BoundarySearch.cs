@@ -47,6 +47,7 @@ internal sealed class BoundarySearch
             cancellationToken.ThrowIfCancellationRequested();
             var requests = Number(sizes, round);
             _reporter.Verbose($"{_label}: round {round}, {requests.Count} probes, sizes {Describe(sizes)}.");
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             var attempts = await runRound(requests, cancellationToken);
             foreach (var attempt in attempts)
             {
@@ -55,7 +56,7 @@ internal sealed class BoundarySearch
 
             Rounds = round;
             ProbesSent += requests.Count;
-            _reporter.Verbose($"{_label}: after round {round} largest passed {Show(_ledger.LargestPassed)}, smallest failed {Show(_ledger.SmallestFailedAbovePassed)}.");
+            _reporter.Verbose($"{_label}: round {round} took {Math.Round(watch.Elapsed.TotalMilliseconds)} ms; largest passed {Show(_ledger.LargestPassed)}, smallest failed {Show(_ledger.SmallestFailedAbovePassed)}.");
             sizes = SizePlanner.NextRound(_ledger, FanOut, LossConfirmations, RetryBoundaryWithGap);
         }
 

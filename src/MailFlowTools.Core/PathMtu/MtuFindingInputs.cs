@@ -22,6 +22,12 @@ internal sealed class MtuFindingInputs
 
     public bool TcpRan { get; init; }
 
+    /// <summary>True when TCP segments just above the ICMP limit were lost too; null when not cross-checked.</summary>
+    public bool? ConfirmedByTcp { get; init; }
+
+    /// <summary>Largest echo request that crossed when TCP showed larger segments cross: a filter on large ICMP echo.</summary>
+    public int? IcmpEchoLimit { get; init; }
+
     public SweepAnalysis? Sweep { get; init; }
 
     public LocalPathInfo? Local { get; init; }

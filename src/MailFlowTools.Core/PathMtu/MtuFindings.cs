@@ -30,6 +30,11 @@ internal static class MtuFindings
                 evidence["LocalMtu"] = local;
             }
 
+            if (x.ConfirmedByTcp is { } confirmed)
+            {
+                evidence["ConfirmedByTcp"] = confirmed;
+            }
+
             var exact = v.Exact ? $"{mtu}-byte packets cross, {lost}-byte packets vanish" : $"packets up to {mtu} bytes cross, {lost}-byte packets vanish";
             findings.Add(Finding.Error(
                 FindingCodes.PmtudBlackHole,
@@ -70,6 +75,15 @@ internal static class MtuFindings
             findings.Add(Finding.Info(FindingCodes.PmtudWorking, message, "No path MTU action needed.", evidence));
         }
 
+        if (x.IcmpEchoLimit is { } echoLimit)
+        {
+            findings.Add(Finding.Info(
+                FindingCodes.IcmpFiltered,
+                $"ICMP echo requests to {x.Address} larger than {echoLimit} bytes vanish, but larger TCP segments to port {x.Port} cross: something filters large echo requests. This is not a path MTU black hole; the path was measured over TCP.",
+                "Nothing to fix for mail; use -Method Tcp for this host.",
+                new Dictionary<string, object> { ["LargestEchoThatCrossed"] = echoLimit }));
+        }
+
         if (x.IcmpUnanswered)
         {
             var measured = x.TcpRan ? $" Measured over TCP port {x.Port} instead." : string.Empty;
@@ -84,7 +98,7 @@ internal static class MtuFindings
         {
             findings.Add(Finding.Error(
                 FindingCodes.ServerUnreachable,
-                $"No SMTP session to {x.Address} port {x.Port} could be opened ({x.TcpFailure}), so the path could not be measured over TCP.",
+                $"The SMTP server at {x.Address} port {x.Port} could not be used for the measurement ({x.TcpFailure}), so the path could not be measured over TCP.",
                 "Check that the host accepts SMTP from here (Test-NetConnection -Port 25), then run again.",
                 new Dictionary<string, object> { ["Port"] = x.Port, ["Error"] = x.TcpFailure }));
         }
@@ -99,6 +113,13 @@ internal static class MtuFindings
                 ["NonMonotonic"] = sweep.NonMonotonic,
                 ["RepliesReceived"] = sweep.Entries.Where(e => e.Failed).ToDictionary(e => e.PayloadSize.ToString(CultureInfo.InvariantCulture), e => (object)(e.RepliesReceived + " of " + e.Commands)),
             };
+            var notJudged = string.Empty;
+            if (sweep.NotRun.Length > 0)
+            {
+                evidence["NotJudgedPayloadSizes"] = sweep.NotRun;
+                notJudged = $" ({sweep.NotRun.Length} other sizes could not be judged: {sweep.Entries.First(e => e.Attempts == 0).Detail})";
+            }
+
             if (sweep.NonMonotonic)
             {
                 var neighbours = sweep.Failing
@@ -114,7 +135,7 @@ internal static class MtuFindings
 
                 findings.Add(Finding.Error(
                     FindingCodes.SizeSpecificLoss,
-                    $"Envelope writes of exactly {failing} bytes to {x.Address} get no complete reply on any attempt, while smaller and larger writes work: something on the path loses particular segment sizes.",
+                    $"Envelope writes of exactly {failing} bytes to {x.Address} get no complete reply on any attempt, while smaller and larger writes work: something on the path loses particular segment sizes{notJudged}.",
                     $"Disable the SMTP fixup / ESMTP inspection (or TCP re-segmentation) on the firewall in front of {x.Address}, or route mail around it; as a sender-side workaround turn off SMTP PIPELINING.",
                     evidence));
             }
@@ -122,7 +143,7 @@ internal static class MtuFindings
             {
                 findings.Add(Finding.Warning(
                     FindingCodes.SizeSpecificLoss,
-                    $"Every envelope write of {sweep.FailingFrom} bytes or more to {x.Address} got no complete reply, while smaller ones worked: this looks like a size limit on the path rather than loss of particular sizes.",
+                    $"Every envelope write of {sweep.FailingFrom} bytes or more to {x.Address} got no complete reply, while smaller ones worked: this looks like a size limit on the path rather than loss of particular sizes{notJudged}.",
                     "Run Find-MtuBlackHole -Method Tcp to measure the limit; then lower the MTU or clamp the MSS, or fix the device that drops larger segments.",
                     evidence));
             }

@@ -36,6 +36,9 @@ internal sealed class MtuVerdict
 
     public int BoundaryAttempts { get; private set; }
 
+    /// <summary>The smallest failing size just vanished (no "too big" for it): a black hole, or a filter on large probes.</summary>
+    public bool BoundarySilent { get; private set; }
+
     public static MtuVerdict From(SizeLedger ledger, int lossConfirmations, bool tooBigObservable)
     {
         var v = new MtuVerdict
@@ -57,6 +60,7 @@ internal sealed class MtuVerdict
         {
             var record = ledger[hi]!;
             v.BoundaryAttempts = record.Attempts;
+            v.BoundarySilent = record.Status == SizeStatus.Lost && record.Lost > 0;
             v.Exact = v.LargestPassed is { } lo && hi == lo + 1;
             v.Confirmed = record.Status == SizeStatus.TooBig || record.Failures >= lossConfirmations;
             var lostAbove = ledger.Sizes.Where(kv => kv.Key >= hi && kv.Key <= ledger.Ceiling).All(kv => kv.Value.Status is SizeStatus.Lost or SizeStatus.Unknown);

@@ -121,7 +121,7 @@ public sealed class PathMtuEngine
 
         var familyFloor = ipv6 ? MtuProbeOptions.MinIPv6Size : MtuProbeOptions.MinIPv4Size;
         var max = options.MaxSize != 0 ? options.MaxSize : local.LocalMtu ?? 1500;
-        max = Math.Max(max, familyFloor);
+        max = Math.Min(MtuProbeOptions.MaxIpSize, Math.Max(max, familyFloor));
         var icmpMin = Math.Min(max, Math.Max(familyFloor, options.MinSize));
         var tcpFloor = TcpSegmentProber.MinPacketSize(ipv6);
         var tcpMin = Math.Min(max, Math.Max(tcpFloor, options.MinSize != 0 ? options.MinSize : (ipv6 ? MtuProbeOptions.MinIPv6Size : 576)));
@@ -144,12 +144,19 @@ public sealed class PathMtuEngine
         var probes = 0;
         var runSweep = options.Method == MtuProbeMethod.Sweep || (options.PayloadSizes?.Length ?? 0) > 0;
 
+        bool? confirmedByTcp = null;
+        int? icmpEchoLimit = null;
+
         async Task<MtuVerdict?> RunTcpAsync()
         {
             tcpRan = true;
-            methods.Add(MtuProbeMethod.Tcp);
+            if (!methods.Contains(MtuProbeMethod.Tcp))
+            {
+                methods.Add(MtuProbeMethod.Tcp);
+            }
+
             Progress(options, address, $"TCP port {options.Port}");
-            using var prober = new TcpSegmentProber(new IPEndPoint(address, options.Port), options.Timeout, tuning);
+            using var prober = new TcpSegmentProber(new IPEndPoint(address, options.Port), options.Timeout, tuning, local.KernelTcpMtuProbing);
             var ledger = new SizeLedger(tcpMin, tcpMax);
             var search = new BoundarySearch(ledger, _reporter, $"TCP {address}:{options.Port}")
             {
@@ -218,6 +225,52 @@ public sealed class PathMtuEngine
                 }
             }
 
+            // Echo requests that vanish may only meet a filter on large ICMP, not a path limit (and a "too big"
+            // naming a larger MTU says so): cross-check over SMTP before blaming the path.
+            if (options.Method == MtuProbeMethod.Auto && verdict is { BoundarySilent: true, LargestPassed: { } lo, SmallestLost: { } hi } && hi >= tcpMin && hi <= tcpMax)
+            {
+                tcpRan = true;
+                methods.Add(MtuProbeMethod.Tcp);
+                Progress(options, address, $"TCP port {options.Port}: cross-check");
+                using var prober = new TcpSegmentProber(new IPEndPoint(address, options.Port), options.Timeout, tuning, local.KernelTcpMtuProbing);
+                var sizes = new List<int> { hi, hi };
+                if (lo >= tcpMin)
+                {
+                    sizes.Add(lo);
+                }
+
+                if (tcpMax > hi)
+                {
+                    sizes.Add(tcpMax);
+                }
+
+                var round = sizes.Select((size, i) => new ProbeRequest(size, sizes.Take(i).Count(x => x == size) + 1, rounds + 1)).ToList();
+                var check = await prober.RunRoundAsync(round, cancellationToken);
+                rounds++;
+                probes += check.Count;
+                attempts.AddRange(check);
+                peerMss = prober.PeerMss;
+                if (prober.AnyConnected)
+                {
+                    var crossedAbove = check.Any(a => a.Outcome == MtuProbeOutcome.Passed && a.Size > lo);
+                    if (crossedAbove)
+                    {
+                        // TCP segments cross where echo requests vanished: measure the path over TCP instead.
+                        icmpEchoLimit = lo;
+                        verdict = await RunTcpAsync();
+                        verdictMethod = MtuProbeMethod.Tcp;
+                    }
+                    else
+                    {
+                        confirmedByTcp = check.Any(a => a.Size == hi && a.Outcome == MtuProbeOutcome.Lost);
+                    }
+                }
+                else
+                {
+                    _reporter.Verbose($"{address}: no SMTP session on port {options.Port} to cross-check the black hole ({prober.LastError}).");
+                }
+            }
+
             if (options.Method == MtuProbeMethod.Auto && verdict is null)
             {
                 verdict = await RunTcpAsync();
@@ -263,6 +316,8 @@ public sealed class PathMtuEngine
             IcmpUnanswered = icmpUnanswered,
             TcpRan = tcpRan,
             TcpFailure = tcpFailure,
+            ConfirmedByTcp = confirmedByTcp,
+            IcmpEchoLimit = icmpEchoLimit,
             Sweep = sweep,
             Local = local,
         });

@@ -73,14 +73,11 @@ internal abstract class SocketIcmpTransport : IIcmpEchoTransport
             _pending[sequence] = probe;
             var packet = IcmpPacket.EchoRequest(IsIPv6, Identifier, sequence, request.Size);
             probe.SentTimestamp = Stopwatch.GetTimestamp();
-            try
-            {
-                Socket.SendTo(packet, SocketFlags.None, endpoint);
-            }
-            catch (SocketException ex)
+            var error = Send(packet, endpoint);
+            if (error is not null)
             {
                 _pending.TryRemove(sequence, out _);
-                CompleteFromSendError(probe, ex);
+                CompleteFromSendError(probe, error);
             }
 
             lastSend = Stopwatch.GetTimestamp();
@@ -162,6 +159,31 @@ internal abstract class SocketIcmpTransport : IIcmpEchoTransport
 
             probe.Complete(outcome, outcome == MtuProbeOutcome.LocalTooBig ? null : rtt, mtu, reportedBy?.ToString(), detail);
         }
+    }
+
+    /// <summary>
+    /// Sends one probe. With IP_RECVERR an ICMP error for an earlier probe leaves a pending socket error that
+    /// the next send returns instead of sending; that error is collected and the send repeated, so only a
+    /// send that keeps failing counts against this probe.
+    /// </summary>
+    private SocketException? Send(byte[] packet, EndPoint endpoint)
+    {
+        SocketException? last = null;
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            try
+            {
+                Socket.SendTo(packet, SocketFlags.None, endpoint);
+                return null;
+            }
+            catch (SocketException ex)
+            {
+                last = ex;
+                PollErrors();
+            }
+        }
+
+        return last;
     }
 
     private static void CompleteFromSendError(PendingProbe probe, SocketException ex)

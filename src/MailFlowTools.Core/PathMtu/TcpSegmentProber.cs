@@ -24,14 +24,18 @@ internal sealed class TcpSegmentProber : IDisposable
     private readonly TimeSpan _timeout;
     private readonly MtuSearchTuning _tuning;
     private readonly SemaphoreSlim _gate;
+    private readonly int? _kernelMtuProbing;
     private int _peerMss;
     private int _connected;
+    private string? _unreachable;
 
-    public TcpSegmentProber(IPEndPoint remote, TimeSpan timeout, MtuSearchTuning tuning)
+    /// <param name="kernelMtuProbing">net.ipv4.tcp_mtu_probing: with 2 the kernel starts every connection at tcp_base_mss.</param>
+    public TcpSegmentProber(IPEndPoint remote, TimeSpan timeout, MtuSearchTuning tuning, int? kernelMtuProbing = null)
     {
         _remote = remote;
         _timeout = timeout;
         _tuning = tuning;
+        _kernelMtuProbing = kernelMtuProbing;
         _gate = new SemaphoreSlim(Math.Max(1, tuning.TcpConcurrency));
     }
 
@@ -58,6 +62,13 @@ internal sealed class TcpSegmentProber : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            // When no session has worked yet and one attempt already failed to connect, the rest would only
+            // wait out the same timeout.
+            if (Volatile.Read(ref _unreachable) is { } why && !AnyConnected)
+            {
+                return Attempt(request, request.Size, MtuProbeOutcome.Error, detail: "not tried: " + why);
+            }
+
             return await ProbeOnceAsync(request, cancellationToken);
         }
         finally
@@ -83,11 +94,13 @@ internal sealed class TcpSegmentProber : IDisposable
         catch (SocketException ex)
         {
             LastError = "connect to " + _remote + ": " + ex.SocketErrorCode;
+            Volatile.Write(ref _unreachable, LastError);
             return Attempt(request, request.Size, MtuProbeOutcome.Error, detail: LastError);
         }
         catch (TimeoutException ex)
         {
             LastError = "connect to " + _remote + ": " + ex.Message;
+            Volatile.Write(ref _unreachable, LastError);
             return Attempt(request, request.Size, MtuProbeOutcome.Error, detail: LastError);
         }
 
@@ -96,6 +109,8 @@ internal sealed class TcpSegmentProber : IDisposable
             if (!await connection.WaitForRepliesAsync(1, _timeout, cancellationToken))
             {
                 LastError = "no SMTP banner from " + _remote;
+                Volatile.Write(ref _unreachable, LastError);
+                connection.Abort();
                 return Attempt(request, request.Size, MtuProbeOutcome.Error, detail: LastError);
             }
 
@@ -109,6 +124,10 @@ internal sealed class TcpSegmentProber : IDisposable
                 {
                     limit = $"capped at {actual} by the route's path MTU {first.Pmtu}; ";
                 }
+                else if (_kernelMtuProbing == 2)
+                {
+                    limit = $"capped at {actual} by the kernel's own MTU probing (net.ipv4.tcp_mtu_probing=2 starts at tcp_base_mss); ";
+                }
                 else
                 {
                     var peer = (int)first.SendMss + first.OptionBytes;
@@ -121,6 +140,7 @@ internal sealed class TcpSegmentProber : IDisposable
             if (!await connection.WaitForRepliesAsync(2, _timeout, cancellationToken))
             {
                 LastError = "no EHLO reply from " + _remote;
+                connection.Abort();
                 return Attempt(request, actual, MtuProbeOutcome.Error, detail: limit + LastError);
             }
 
@@ -194,6 +214,10 @@ internal sealed class TcpSegmentProber : IDisposable
                 // Let the replies arrive and say goodbye, so the server logs a clean session.
                 await connection.WaitForRepliesAsync(2 + commands, TimeSpan.FromMilliseconds(500), cancellationToken);
                 await connection.QuitAsync(TimeSpan.FromMilliseconds(200), cancellationToken);
+            }
+            else
+            {
+                connection.Abort();
             }
 
             var rtt = first is null ? (double?)null : first.RttUs / 1000.0;

@@ -58,15 +58,12 @@ public sealed class MailDomainTransformationAttribute : ArgumentTransformationAt
 
         foreach (var name in DomainProperties)
         {
+            // PSObject.ToString keeps the text of deserialized objects (Exchange's remote shell sends
+            // DomainName as a property bag whose own ToString would be empty).
             var value = ps.Properties[name]?.Value;
-            if (value is PSObject inner)
+            if (value is not null && value.ToString() is { Length: > 0 } text)
             {
-                value = inner.BaseObject;
-            }
-
-            if (value is not null)
-            {
-                return value.ToString();
+                return text;
             }
         }
 

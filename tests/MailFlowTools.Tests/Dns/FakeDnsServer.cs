@@ -21,7 +21,6 @@ internal sealed class FakeDnsServer : IDisposable
     private readonly Socket _udp;
     private readonly Socket? _otherSource;
     private readonly TcpListener? _tcp;
-    private readonly List<Task> _loops = new();
     private readonly List<TcpClient> _connections = new();
     private int _udpQueries;
     private int _tcpQueries;
@@ -62,10 +61,10 @@ internal sealed class FakeDnsServer : IDisposable
 
         _otherSource = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         _otherSource.Bind(new IPEndPoint(AlternateSource ?? address, 0));
-        _loops.Add(Task.Run(UdpLoopAsync));
+        _ = Task.Run(UdpLoopAsync);
         if (_tcp is not null)
         {
-            _loops.Add(Task.Run(TcpLoopAsync));
+            _ = Task.Run(TcpLoopAsync);
         }
     }
 
@@ -138,30 +137,27 @@ internal sealed class FakeDnsServer : IDisposable
         return full;
     }
 
+    /// <summary>
+    /// Closes every socket at once and does not wait for the loops (they end on their closed sockets): blocking
+    /// here would tie up thread-pool threads that concurrently running cases need.
+    /// </summary>
     public void Dispose()
     {
         _stop.Cancel();
         _udp.Dispose();
         _otherSource?.Dispose();
         _tcp?.Stop();
+
+        // The accept loop checks the stop flag under this lock, so no connection can be added after it.
         lock (_connections)
         {
             foreach (var c in _connections)
             {
                 c.Dispose();
             }
-        }
 
-        try
-        {
-            Task.WaitAll(_loops.ToArray(), TimeSpan.FromSeconds(2));
+            _connections.Clear();
         }
-        catch (AggregateException)
-        {
-            // Loops end with socket errors when their sockets are closed.
-        }
-
-        _stop.Dispose();
     }
 
     private async Task UdpLoopAsync()
@@ -238,6 +234,12 @@ internal sealed class FakeDnsServer : IDisposable
             Interlocked.Increment(ref _tcpConnections);
             lock (_connections)
             {
+                if (_stop.IsCancellationRequested)
+                {
+                    client.Dispose();
+                    return;
+                }
+
                 _connections.Add(client);
             }
 

@@ -50,6 +50,29 @@ public sealed class MxPathBatchTests
     }
 
     [Fact]
+    public async Task A_busy_batch_does_not_add_speculative_connections_beyond_the_throttle_limit()
+    {
+        // Every domain's first MX is slow to fail: alone, a domain would start its second MX beside it.
+        var dns = new FakeMxResolver();
+        var smtp = new FakeHopProber();
+        var names = new List<string>();
+        for (var i = 1; i <= 8; i++)
+        {
+            var name = "slow" + i + ".test";
+            names.Add(name);
+            dns.AddMx(name, Target(10, "silent." + name, "198.51.100." + i), Target(20, "mx1." + name, "198.51.100." + (100 + i)));
+            smtp.On("198.51.100." + i, MxHopOutcome.NoBanner, delayMs: 300);
+        }
+
+        var results = new ConcurrentBag<MxPathResult>();
+        await Task.Run(() => new MxPathEngine(dns, smtp).RunAsync(names, new MxPathOptions { ThrottleLimit = 8, StaggerDelay = TimeSpan.FromMilliseconds(20) }, results.Add, _ => { }, CancellationToken.None));
+
+        Assert.Equal(8, results.Count);
+        Assert.All(results, r => Assert.True(r.Reachable));
+        Assert.True(smtp.MaxConcurrent <= 8, "max concurrent " + smtp.MaxConcurrent);
+    }
+
+    [Fact]
     public async Task Throttle_1_runs_one_domain_at_a_time()
     {
         var dns = Bulk(5, out var names);

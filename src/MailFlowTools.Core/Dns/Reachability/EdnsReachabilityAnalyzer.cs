@@ -18,27 +18,10 @@ internal static class EdnsReachabilityAnalyzer
 
     /// <summary>
     /// The advertised-buffer bracket for bisection: (largest EDNS buffer whose UDP answer arrived, smallest buffer
-    /// whose answer was lost), or null when there is no loss, nothing arrived below it, or loss is not size-ordered.
+    /// above it whose answer was lost), or null when there is no size-dependent loss.
     /// </summary>
-    public static (int Lo, int Hi)? Bracket(IEnumerable<EdnsProbe> probes)
-    {
-        var sized = probes.Where(EdnsReachabilityTester.IsSizeProbe).ToList();
-        var lost = sized.Where(p => p.Outcome == EdnsProbeOutcome.Timeout).ToList();
-        if (lost.Count == 0)
-        {
-            return null;
-        }
-
-        var hi = lost.Min(p => p.EffectiveBufferSize);
-        var arrived = sized.Where(p => p.Arrived).ToList();
-        if (arrived.Any(p => p.EffectiveBufferSize >= hi))
-        {
-            return null;
-        }
-
-        var below = arrived.Where(p => p.Edns).Select(p => p.EffectiveBufferSize).ToList();
-        return below.Count == 0 ? null : (below.Max(), hi);
-    }
+    public static (int Lo, int Hi)? Bracket(IEnumerable<EdnsProbe> probes) =>
+        EdnsSizeSplit.Find(probes.Where(EdnsReachabilityTester.IsSizeProbe).ToList()) is { } split ? (split.LargestWorkingBuffer, split.SmallestLostBuffer) : null;
 
     public static EdnsReachabilityResult Analyze(EdnsServerTarget server, string name, EdnsReachabilityOptions options, IReadOnlyList<EdnsProbe> probes, double elapsedMs)
     {
@@ -52,11 +35,11 @@ internal static class EdnsReachabilityAnalyzer
         var largestUdpAnswer = udp.Where(p => p.Arrived).Select(p => p.ResponseSize).DefaultIfEmpty(0).Max();
         var lost = sized.Where(p => p.Outcome == EdnsProbeOutcome.Timeout).ToList();
         var arrived = sized.Where(p => p.Arrived).ToList();
-        int? smallestLostBuffer = lost.Count == 0 ? null : lost.Min(p => p.EffectiveBufferSize);
-        int? smallestLostAnswer = lost.Count == 0 ? null : lost.Min(p => Math.Min(p.EffectiveBufferSize, fullAnswer ?? int.MaxValue));
-        var consistent = smallestLostBuffer is null || arrived.All(p => p.EffectiveBufferSize < smallestLostBuffer);
-        var workingBuffers = arrived.Where(p => p.Edns && (!consistent || smallestLostBuffer is null || p.EffectiveBufferSize < smallestLostBuffer)).Select(p => p.EffectiveBufferSize).ToList();
-        int? largestWorkingBuffer = workingBuffers.Count == 0 ? null : workingBuffers.Max();
+        var split = EdnsSizeSplit.Find(sized);
+        int? smallestLostBuffer = split?.SmallestLostBuffer ?? (lost.Count == 0 ? null : lost.Min(p => p.EffectiveBufferSize));
+        int? smallestLostAnswer = (split?.LostAbove ?? lost).Select(p => (int?)Math.Min(p.EffectiveBufferSize, fullAnswer ?? int.MaxValue)).Min();
+        var workingBuffers = arrived.Where(p => p.Edns).Select(p => p.EffectiveBufferSize).ToList();
+        int? largestWorkingBuffer = split?.LargestWorkingBuffer ?? (workingBuffers.Count == 0 ? null : workingBuffers.Max());
         var ednsAnswers = sized.Where(p => p.Edns && p.Arrived).ToList();
         bool? ednsSupported = ednsAnswers.Count == 0 ? null : ednsAnswers.Any(p => p.ResponseHasOpt && p.Outcome is not EdnsProbeOutcome.FormErr and not EdnsProbeOutcome.NotImplemented);
         var nsid = probes.Select(p => p.Nsid).FirstOrDefault(n => n is not null);
@@ -81,7 +64,7 @@ internal static class EdnsReachabilityAnalyzer
                     "Open UDP port 53 to this server; resolvers use UDP first and many never try TCP without a truncated UDP answer.",
                     Evidence(("Server", serverText), ("UdpProbes", udp.Count), ("Outcomes", Summary(udp)), ("TcpWorks", true))));
             }
-            else if (lost.Count > 0 && arrived.Count > 0 && consistent)
+            else if (split is not null)
             {
                 sizeLoss = true;
                 var tcpText = tcpWorks == true ? $"; the same query over TCP works ({tcp!.ResponseSize} bytes)" : tcpWorks == false ? "; TCP fails too" : string.Empty;
@@ -108,14 +91,18 @@ internal static class EdnsReachabilityAnalyzer
                         ("SmallestLostBufferSize", smallestLostBuffer!.Value),
                         ("FullAnswerSize", fullAnswer ?? 0),
                         ("TcpWorks", tcpWorks?.ToString() ?? "not tested"),
-                        ("LostProbes", lost.Count),
-                        ("LostBufferSizes", string.Join(",", lost.Select(p => p.Edns ? p.BufferSize.ToString(CultureInfo.InvariantCulture) : "noedns"))))));
+                        ("LostProbes", split.LostAbove.Count),
+                        ("LostBufferSizes", string.Join(",", split.LostAbove.Select(p => p.Edns ? p.BufferSize.ToString(CultureInfo.InvariantCulture) : "noedns"))))));
             }
-            else if (lost.Count > 0)
+
+            if (arrived.Count > 0 && lost.Count > 0 && (split is null || split.Misfits > 0))
             {
+                var stray = split is null ? lost.Count : split.Misfits;
                 findings.Add(Finding.Warning(
                     FindingCodes.IntermittentUdpLoss,
-                    $"{lost.Count} of {sized.Count} UDP queries to {serverText} got no answer, but the loss does not follow answer size (an answer at buffer {arrived.Max(p => p.EffectiveBufferSize)} arrived while one at {smallestLostBuffer} was lost).",
+                    split is null
+                        ? $"{lost.Count} of {sized.Count} UDP queries to {serverText} got no answer, and the loss does not follow answer size."
+                        : $"Besides the size-dependent loss, {stray} UDP probe(s) to {serverText} were on the wrong side of the {split.LargestWorkingBuffer}-byte threshold (lost below it or answered above it).",
                     "Repeat the test; persistent loss that is not size-dependent points at rate limiting (RRL) or a congested or filtering path rather than fragments.",
                     Evidence(("LostProbes", lost.Count), ("SizeProbes", sized.Count), ("Outcomes", Summary(sized)))));
             }
