@@ -71,7 +71,7 @@ internal static class EdnsReachabilityAnalyzer
 
                 // When a smaller buffer still gets a complete (not truncated) answer, only optional additional records
                 // are lost with the large one: resolvers that advertise that buffer are not affected.
-                var complete = arrived.Where(p => p.Edns && p.Outcome == EdnsProbeOutcome.Answer && p.AnswerCount > 0).OrderByDescending(p => p.EffectiveBufferSize).FirstOrDefault();
+                var complete = arrived.Where(p => p.Edns && p.Outcome == EdnsProbeOutcome.Answer && p.AnswerCount > 0 && p.EffectiveBufferSize < smallestLostBuffer).OrderByDescending(p => p.EffectiveBufferSize).FirstOrDefault();
                 var message = $"UDP answers from {serverText} of up to {largestUdpAnswer} bytes arrive, but answers of about {smallestLostAnswer} bytes and more (advertised buffer {smallestLostBuffer} and above) never do{tcpText}: large UDP answers, which are fragmented, are dropped on the path.";
                 if (complete is not null)
                 {
