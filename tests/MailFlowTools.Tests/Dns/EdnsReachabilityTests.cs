@@ -129,6 +129,48 @@ public sealed class EdnsReachabilityTests
     }
 
     [Fact]
+    public async Task Blocked_tcp_is_only_info_when_the_answer_fits_in_udp()
+    {
+        var zone = new FakeZone().Soa("test").Mx("small.test", 10, "mx1.small.test");
+        using var server = new FakeDnsServer(zone, tcp: false);
+        var result = await Test(server, Options(), "small.test");
+
+        var finding = Assert.Single(result.Findings, f => f.Code == FindingCodes.TcpFallbackBlocked);
+        Assert.Equal(FindingSeverity.Info, finding.Severity);
+        Assert.Equal(false, finding.Evidence["NeededForThisAnswer"]);
+        Assert.Empty(Problems(result));
+        Assert.False(result.TcpWorks);
+    }
+
+    [Fact]
+    public void Losing_only_a_large_answer_whose_smaller_form_is_complete_is_a_warning()
+    {
+        // Knot's MX answer with glue and signatures: 1657 bytes at buffer 4096 (fragmented, lost), complete without
+        // the optional additional records at 1232 (1065 bytes) and 1472 (1361 bytes).
+        static EdnsProbe Udp(int buffer, EdnsProbeOutcome outcome, int size) => new()
+        {
+            Kind = EdnsProbeKind.Matrix, Transport = DnsTransport.Udp, Edns = buffer > 0, BufferSize = buffer, DnssecOk = buffer > 0,
+            Outcome = outcome, ResponseSize = size, AnswerCount = size > 0 ? 4 : 0, ResponseHasOpt = buffer > 0 && size > 0,
+        };
+        var probes = new[]
+        {
+            Udp(0, EdnsProbeOutcome.Answer, 166), Udp(512, EdnsProbeOutcome.Answer, 473), Udp(1232, EdnsProbeOutcome.Answer, 1065),
+            Udp(1472, EdnsProbeOutcome.Answer, 1361), Udp(4096, EdnsProbeOutcome.Timeout, 0),
+            new EdnsProbe { Kind = EdnsProbeKind.Matrix, Transport = DnsTransport.Tcp, Edns = true, BufferSize = 4096, Outcome = EdnsProbeOutcome.Answer, ResponseSize = 1657, AnswerCount = 4, ResponseHasOpt = true },
+        };
+        var result = EdnsReachabilityAnalyzer.Analyze(new EdnsServerTarget(new IPEndPoint(IPAddress.Parse("198.51.100.54"), 53)), "failover.test", Options(), probes, 10);
+
+        var finding = Assert.Single(result.Findings, f => f.Code == FindingCodes.LargeUdpResponsesLost);
+        Assert.Equal(FindingSeverity.Warning, finding.Severity);
+        Assert.Equal(1472, finding.Evidence["CompleteAnswerBufferSize"]);
+        Assert.Contains("complete answer", finding.Message, StringComparison.Ordinal);
+
+        // The same answers with TCP blocked: a 1232-byte resolver never needs TCP for this name.
+        var noTcp = probes.Take(5).Append(new EdnsProbe { Kind = EdnsProbeKind.Matrix, Transport = DnsTransport.Tcp, Edns = true, BufferSize = 4096, Outcome = EdnsProbeOutcome.Timeout }).ToArray();
+        Assert.False(EdnsReachabilityAnalyzer.NeedsTcp(noTcp.Where(p => p.Transport == DnsTransport.Udp).ToList(), false, null));
+    }
+
+    [Fact]
     public async Task Silent_tcp_is_tcp_fallback_blocked_and_fragment_loss_both()
     {
         using var server = new FakeDnsServer(BigZone()) { TcpSilent = true, UdpDropAbove = 1400 };
