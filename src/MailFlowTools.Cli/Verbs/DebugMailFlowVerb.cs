@@ -16,8 +16,9 @@ public sealed class DebugMailFlowVerb : CliVerb
     [CliParameter(Position = 0, HelpText = "Domains to diagnose. Read from standard input (one per line) when no domain, --input-object or --ndr-text is given.")]
     public string[] DomainName { get; set; } = Array.Empty<string>();
 
-    [CliParameter(HelpText = "A Get-Queue item: JSON with NextHopDomain and LastError (Get-Queue | ConvertTo-Json), or 'domain|last error text'.")]
-    public string[] InputObject { get; set; } = Array.Empty<string>();
+    // One item, not a list: the CLI splits list values at commas, and queue JSON is full of them.
+    [CliParameter(HelpText = "A Get-Queue item: JSON with NextHopDomain and LastError (Get-Queue | Select-Object NextHopDomain, LastError | ConvertTo-Json -Compress), or 'domain|last error text'.")]
+    public string? InputObject { get; set; }
 
     [CliParameter(HelpText = "An NDR/DSN text ('-' reads it from standard input): its recipient domain and status seed the diagnosis.")]
     public string? NdrText { get; set; }
@@ -46,7 +47,10 @@ public sealed class DebugMailFlowVerb : CliVerb
 
         var inputs = new List<DiagnosisInput>();
         inputs.AddRange(DomainName.Select(d => new DiagnosisInput { DomainName = d, NdrText = ndr }));
-        inputs.AddRange(InputObject.Select(QueueItemText.Parse));
+        if (InputObject is not null)
+        {
+            inputs.Add(QueueItemText.Parse(InputObject));
+        }
         if (inputs.Count == 0 && ndr is not null)
         {
             inputs.Add(new DiagnosisInput { NdrText = ndr });

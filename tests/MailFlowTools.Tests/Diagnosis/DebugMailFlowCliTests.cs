@@ -55,7 +55,11 @@ public sealed class DebugMailFlowCliTests
         Assert.True(verb.Quick);
         Assert.Equal("out/r.html", verb.ReportPath);
         Assert.Equal(4, verb.TimeoutSeconds);
-        Assert.Equal(new[] { "c.test|421 4.4.2" }, verb.InputObject);
+        Assert.Equal("c.test|421 4.4.2", verb.InputObject);
+
+        var json = new DebugMailFlowVerb();
+        ArgumentBinder.Bind(json, new[] { "--input-object", "{\"NextHopDomain\":\"a.test\",\"LastError\":\"451 4.4.0 x, y\"}" });
+        Assert.Equal("a.test", QueueItemText.Parse(json.InputObject!).NextHopDomain);
         Assert.Equal("-", verb.NdrText);
         Assert.Equal(
             new[] { "DomainName", "InputObject", "NdrText", "DnsServer", "Quick", "ReportPath", "TimeoutSeconds" }.OrderBy(n => n),

@@ -92,7 +92,7 @@ public sealed class DebugMailFlowLabTests
 
         Assert.True(d.GetProperty("Cause").GetString() == "None", text);
         Assert.Equal("None", d.GetProperty("Location").GetString());
-        Assert.Empty(Findings(d).Where(f => f.Severity != "Info"));
+        Assert.DoesNotContain(Findings(d), f => f.Severity != "Info");
         Assert.Equal(0, exit);
         Assert.True(seconds <= BoundSeconds, $"took {seconds:0.0} s");
 
