@@ -22,6 +22,7 @@ public static class FindingCodes
     public const string EdnsVersionNotRejected = nameof(EdnsVersionNotRejected);
     public const string EdnsUnknownOptionRejected = nameof(EdnsUnknownOptionRejected);
     public const string EdnsUnknownFlagRejected = nameof(EdnsUnknownFlagRejected);
+    public const string IntermittentUdpLoss = nameof(IntermittentUdpLoss);
 
     // SMTP session (Get-SmtpStageTiming).
     public const string TransferStalled = nameof(TransferStalled);
@@ -43,6 +44,8 @@ public static class FindingCodes
     public const string MxTargetHasNoAddress = nameof(MxTargetHasNoAddress);
     public const string Ipv6PathBroken = nameof(Ipv6PathBroken);
     public const string DnsLookupFailed = nameof(DnsLookupFailed);
+    public const string RecipientRejected = nameof(RecipientRejected);
+    public const string MxIpv6Only = nameof(MxIpv6Only);
 
     // Path MTU (Find-MtuBlackHole).
     public const string PmtudBlackHole = nameof(PmtudBlackHole);

@@ -1055,9 +1055,9 @@ public sealed class SmtpStageTimingEngine
         }
 
 #if NET8_0_OR_GREATER
-        var lookup = Dns.GetHostAddressesAsync(ascii, ct);
+        var lookup = System.Net.Dns.GetHostAddressesAsync(ascii, ct);
 #else
-        var lookup = Dns.GetHostAddressesAsync(ascii);
+        var lookup = System.Net.Dns.GetHostAddressesAsync(ascii);
 #endif
         var winner = await Task.WhenAny(lookup, Task.Delay(Timeouts.Connect, ct));
         ct.ThrowIfCancellationRequested();
@@ -1099,7 +1099,7 @@ public sealed class SmtpStageTimingEngine
 
         try
         {
-            var host = Dns.GetHostName();
+            var host = System.Net.Dns.GetHostName();
             if (host.IndexOf('.') > 0 && Net.DomainNames.TryNormalize(host, out var ascii, out _))
             {
                 return ascii;

@@ -1,0 +1,78 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using MailFlowTools.Cli.Binding;
+using MailFlowTools.Core.Errors;
+using MailFlowTools.Core.MxPath;
+
+namespace MailFlowTools.Cli.Verbs;
+
+[CliVerb("Test-MxPath")]
+public sealed class TestMxPathVerb : CliVerb
+{
+    [CliParameter(Position = 0, HelpText = "Domains to test. Read from standard input (one per line) when omitted.")]
+    public string[] DomainName { get; set; } = Array.Empty<string>();
+
+    [CliParameter(HelpText = "DNS servers to ask ('198.51.100.56', '[2001:db8::53]:5353' or names). Default: the system's resolvers.")]
+    public string[] DnsServer { get; set; } = Array.Empty<string>();
+
+    [CliParameter(HelpText = "Also try MAIL FROM:<> and RCPT TO this address, or this local part at each domain (e.g. postmaster). Never DATA.")]
+    public string? Recipient { get; set; }
+
+    [CliParameter(HelpText = "TCP port (default 25).")]
+    public int Port { get; set; } = MxPathOptions.DefaultPort;
+
+    [CliParameter(HelpText = "Any (IPv6 and IPv4 interleaved, IPv6 first; default), IPv4 or IPv6.")]
+    public MxAddressFamily AddressFamily { get; set; } = MxAddressFamily.Any;
+
+    [CliParameter(HelpText = "Seconds to wait for each TCP connect (default 10).")]
+    public double ConnectTimeoutSeconds { get; set; } = MxPathOptions.DefaultConnectTimeoutSeconds;
+
+    [CliParameter(HelpText = "Seconds to wait for the 220 greeting and for each later reply (default 30).")]
+    public double BannerTimeoutSeconds { get; set; } = MxPathOptions.DefaultBannerTimeoutSeconds;
+
+    [CliParameter(HelpText = "Probe every hop, not only up to the first that works.")]
+    public bool AllHops { get; set; }
+
+    [CliParameter(HelpText = "Domains tested at once (default 8).")]
+    public int ThrottleLimit { get; set; } = MxPathOptions.DefaultThrottleLimit;
+
+    [CliParameter(HelpText = "Seed for the order of equal-preference MX hosts, for repeatable runs. Default: random.")]
+    public int? Seed { get; set; }
+
+    public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        var options = MxPathOptions.FromParameters(Port, AddressFamily, ConnectTimeoutSeconds, BannerTimeoutSeconds, AllHops, Recipient, Seed, ThrottleLimit);
+        IReadOnlyList<string> domains = DomainName;
+        if (domains.Count == 0)
+        {
+            if (!context.StandardInputRedirected)
+            {
+                throw MailFlowException.InvalidArgument(ErrorIds.InvalidUsage, "Give a domain (for example: mailflow Test-MxPath contoso.com), or pipe domains on standard input, one per line.");
+            }
+
+            domains = await ReadLinesAsync(context, cancellationToken);
+        }
+
+        var engine = await MxPathEngine.CreateAsync(DnsServer, context.Reporter, cancellationToken);
+        await engine.RunAsync(domains, options, context.Emit, context.EmitError, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<string>> ReadLinesAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        var domains = new List<string>();
+        string? line;
+        while ((line = await context.StandardInput.ReadLineAsync(cancellationToken)) is not null)
+        {
+            // Blank lines and comments are skipped so a domain list file can be piped as it is.
+            var text = line.Trim();
+            if (text.Length > 0 && text[0] != '#')
+            {
+                domains.Add(text);
+            }
+        }
+
+        return domains;
+    }
+}

@@ -1,0 +1,7 @@
+namespace MailFlowTools.Core.Dns;
+
+public enum DnsTransport
+{
+    Udp,
+    Tcp,
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MailFlowTools.Core.Errors;
+
+namespace MailFlowTools.Core.Dns.Reachability;
+
+/// <summary>The parameters of Test-EdnsReachability as given, before validation (shared by cmdlet and CLI).</summary>
+public sealed class EdnsReachabilityRequest
+{
+    public const double DefaultTimeoutSeconds = 3;
+    public const double MinTimeoutSeconds = 0.1;
+    public const double MaxTimeoutSeconds = 60;
+
+    public string Name { get; init; } = string.Empty;
+
+    public DnsRecordType Type { get; init; } = DnsRecordType.MX;
+
+    /// <summary>Addresses or host names, optionally with ":port" ("[v6]:port"). Empty: the zone's authoritative servers.</summary>
+    public IReadOnlyList<string> Servers { get; init; } = Array.Empty<string>();
+
+    /// <summary>Empty: <see cref="EdnsReachabilityOptions.DefaultBufferSizes"/>.</summary>
+    public IReadOnlyList<int> BufferSizes { get; init; } = Array.Empty<int>();
+
+    public bool DnssecOk { get; init; } = true;
+
+    public double TimeoutSeconds { get; init; } = DefaultTimeoutSeconds;
+
+    public bool NoTcp { get; init; }
+
+    public bool Compliance { get; init; }
+
+    /// <summary>Resolver for server names and NS discovery; null uses the system's resolvers.</summary>
+    public DnsResolverOptions? Resolver { get; init; }
+
+    /// <summary>Checks the parameter values (not the name); throws an invalid-invocation ValueOutOfRange error.</summary>
+    public EdnsReachabilityOptions ToOptions()
+    {
+        if (double.IsNaN(TimeoutSeconds) || TimeoutSeconds < MinTimeoutSeconds || TimeoutSeconds > MaxTimeoutSeconds)
+        {
+            throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, $"-TimeoutSeconds must be between {MinTimeoutSeconds} and {MaxTimeoutSeconds}; got {TimeoutSeconds}.", TimeoutSeconds);
+        }
+
+        foreach (var size in BufferSizes)
+        {
+            if (size != 0 && (size < 512 || size > ushort.MaxValue))
+            {
+                throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, $"-BufferSize values must be 0 (no EDNS) or 512 to 65535; got {size}.", size);
+            }
+        }
+
+        if (Type is DnsRecordType.OPT)
+        {
+            throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, "-Type OPT cannot be queried; it is the EDNS pseudo-record.", Type);
+        }
+
+        return new EdnsReachabilityOptions
+        {
+            Type = Type,
+            BufferSizes = BufferSizes.Count == 0 ? EdnsReachabilityOptions.DefaultBufferSizes : BufferSizes.Distinct().OrderBy(s => s).ToArray(),
+            DnssecOk = DnssecOk,
+            Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+            IncludeTcp = !NoTcp,
+            Compliance = Compliance,
+        };
+    }
+}

@@ -1,0 +1,25 @@
+using System;
+using System.IO;
+
+namespace MailFlowTools.Fuzz;
+
+internal static class FixtureDirectory
+{
+    /// <summary>tests/Fixtures/dns above the current directory or the program.</summary>
+    public static string Find()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "tests", "Fixtures", "dns");
+                if (Directory.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return Path.Combine(Directory.GetCurrentDirectory(), "tests", "Fixtures", "dns");
+    }
+}

@@ -1,0 +1,290 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
+using MailFlowTools.Core.Dns;
+using MailFlowTools.Core.Dns.Reachability;
+
+namespace MailFlowTools.Tests.Dns;
+
+/// <summary>
+/// A loopback peer that sends garbage, truncated, oversize and looping messages, wrong IDs and questions, answers
+/// from the wrong address, TC without records and floods. Every case must end in a typed outcome within the
+/// timeout + 10 %, with no exception and no socket left open.
+/// </summary>
+[Collection(HostileDnsPeerCollection.Name)]
+public sealed class HostileDnsPeerTests
+{
+    // Long enough that 10 % (200 ms) absorbs scheduling jitter on a busy two-core machine; the cases run concurrently.
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+
+    private static readonly Dictionary<string, (Func<DnsMessage, byte[], IReadOnlyList<FakeReply>> Reply, DnsExchangeStatus[] Expected)> HostileUdp = new()
+    {
+        ["garbage"] = ((q, b) => new[] { new FakeReply(Random(100, 1)) }, new[] { DnsExchangeStatus.Timeout }),
+        ["garbage with the right id"] = ((q, b) => new[] { new FakeReply(WithHeader(q, Random(300, 2))) }, new[] { DnsExchangeStatus.Malformed }),
+        ["shorter than a header"] = ((q, b) => new[] { new FakeReply(new byte[] { (byte)(q.Id >> 8), (byte)q.Id, 0x80 }) }, new[] { DnsExchangeStatus.Malformed }),
+        ["truncated message"] = ((q, b) => new[] { new FakeReply(Answer(q).Take(Answer(q).Length / 2).ToArray()) }, new[] { DnsExchangeStatus.Malformed }),
+        ["oversize message"] = ((q, b) => new[] { new FakeReply(Oversize(q, 65507)) }, new[] { DnsExchangeStatus.Response }),
+        ["compression pointer loop"] = ((q, b) => new[] { new FakeReply(PointerLoop(q)) }, new[] { DnsExchangeStatus.Malformed }),
+        ["wrong ids"] = ((q, b) => Enumerable.Range(1, 50).Select(i => new FakeReply(Answer(q, (ushort)(q.Id + i)))).ToArray(), new[] { DnsExchangeStatus.Timeout }),
+        ["wrong question"] = ((q, b) => new[] { new FakeReply(Answer(q, question: new DnsQuestion("other.test", DnsRecordType.MX))) }, new[] { DnsExchangeStatus.Timeout }),
+        ["query echoed back (QR clear)"] = ((q, b) => new[] { new FakeReply(b) }, new[] { DnsExchangeStatus.Timeout }),
+        ["answer from another port"] = ((q, b) => new[] { new FakeReply(Answer(q)) { FromOtherSource = true } }, new[] { DnsExchangeStatus.Timeout }),
+        ["spoof first then the real answer"] = ((q, b) => new[] { new FakeReply(Answer(q)) { FromOtherSource = true }, new FakeReply(Answer(q)) { DelayMs = 50 } }, new[] { DnsExchangeStatus.Response }),
+        ["tc set with no records"] = ((q, b) => new[] { new FakeReply(TcEmpty(q)) }, new[] { DnsExchangeStatus.Response }),
+        // The socket buffer may overflow and lose the real answer too: a timeout is then the right outcome.
+        ["flood of wrong-id duplicates then the answer"] = ((q, b) => new[] { new FakeReply(Answer(q, (ushort)(q.Id ^ 0x5555))) { Copies = 2000 }, new FakeReply(Answer(q)) }, new[] { DnsExchangeStatus.Response, DnsExchangeStatus.Timeout }),
+        ["flood of the right answer"] = ((q, b) => new[] { new FakeReply(Answer(q)) { Copies = 2000 } }, new[] { DnsExchangeStatus.Response }),
+        ["flood of garbage until past the timeout"] = ((q, b) => Enumerable.Range(0, 120).Select(i => new FakeReply(Random(40, i)) { DelayMs = 20, Copies = 50 }).ToArray(), new[] { DnsExchangeStatus.Timeout, DnsExchangeStatus.Malformed }),
+        ["answer after the timeout"] = ((q, b) => new[] { new FakeReply(Answer(q)) { DelayMs = 3000 } }, new[] { DnsExchangeStatus.Timeout }),
+        ["extended rcode without opt"] = ((q, b) => new[] { new FakeReply(BadOptCount(q)) }, new[] { DnsExchangeStatus.Malformed }),
+    };
+
+    private static readonly Dictionary<string, (Func<DnsMessage, byte[], IReadOnlyList<FakeReply>> Reply, DnsExchangeStatus[] Expected)> HostileTcp = new()
+    {
+        ["garbage then close"] = ((q, b) => new[] { new FakeReply(Random(50, 3)) { Framed = false, CloseAfter = true } }, new[] { DnsExchangeStatus.NetworkError }),
+        ["empty messages then close"] = ((q, b) => new[] { new FakeReply(Array.Empty<byte>()) { Copies = 100, CloseAfter = true } }, new[] { DnsExchangeStatus.NetworkError, DnsExchangeStatus.Malformed }),
+        ["length promises more than is sent"] = ((q, b) => new[] { new FakeReply(new byte[] { 0xFF, 0xFF }.Concat(Answer(q)).ToArray()) { Framed = false } }, new[] { DnsExchangeStatus.Timeout }),
+        ["closed inside a message"] = ((q, b) => new[] { new FakeReply(new byte[] { 0x01, 0x00 }.Concat(Answer(q)).ToArray()) { Framed = false, CloseAfter = true } }, new[] { DnsExchangeStatus.NetworkError }),
+        ["compression pointer loop"] = ((q, b) => new[] { new FakeReply(PointerLoop(q)) }, new[] { DnsExchangeStatus.Malformed }),
+        ["oversize message"] = ((q, b) => new[] { new FakeReply(Oversize(q, 65535)) }, new[] { DnsExchangeStatus.Response }),
+        ["wrong id then the answer"] = ((q, b) => new[] { new FakeReply(Answer(q, (ushort)(q.Id + 1))), new FakeReply(Answer(q)) }, new[] { DnsExchangeStatus.Response }),
+        ["wrong question only"] = ((q, b) => new[] { new FakeReply(Answer(q, question: new DnsQuestion("other.test", DnsRecordType.A))) }, new[] { DnsExchangeStatus.Timeout }),
+        ["flood of wrong ids then the answer"] = ((q, b) => new[] { new FakeReply(Answer(q, (ushort)(q.Id ^ 0xAAAA))) { Copies = 5000 }, new FakeReply(Answer(q)) }, new[] { DnsExchangeStatus.Response }),
+        ["answer dribbled past the timeout"] = ((q, b) => Dribble(Answer(q), 100), new[] { DnsExchangeStatus.Timeout }),
+        ["close without answering"] = ((q, b) => new[] { new FakeReply(Array.Empty<byte>()) { Framed = false, CloseAfter = true } }, new[] { DnsExchangeStatus.NetworkError }),
+    };
+
+    [Fact]
+    public Task Udp_peers_end_in_typed_outcomes_within_the_timeout() => RunCases(DnsTransport.Udp, HostileUdp);
+
+    [Fact]
+    public Task Tcp_peers_end_in_typed_outcomes_within_the_timeout() => RunCases(DnsTransport.Tcp, HostileTcp);
+
+    [Fact]
+    public async Task Answer_from_another_address_is_ignored()
+    {
+        var before = OpenSockets();
+        DnsExchangeResult result;
+        using (var server = new FakeDnsServer(configure: s => s.AlternateSource = IPAddress.Parse("127.0.0.2")))
+        {
+            server.RawHandler = (bytes, transport) => new[] { new FakeReply(Answer(DnsMessageReader.Read(bytes))) { FromOtherSource = true } };
+            result = await Task.Run(() => DnsUdpExchange.ExchangeAsync(server.EndPoint, DnsQueryFactory.Create("hostile.test", DnsRecordType.MX), TimeSpan.FromSeconds(0.5), CancellationToken.None));
+        }
+
+        Assert.Equal(DnsExchangeStatus.Timeout, result.Status);
+        Assert.Equal(1, result.MismatchedCount);
+        await AssertNoSocketLeftBehind(before);
+    }
+
+    [Fact]
+    public async Task Truncated_reply_without_records_sends_the_resolver_to_tcp()
+    {
+        var zone = new FakeZone().Mx("hostile.test", 10, "mx.hostile.test");
+        using var server = new FakeDnsServer(zone);
+        server.RawHandler = (bytes, transport) =>
+        {
+            var q = DnsMessageReader.Read(bytes);
+            return new[] { new FakeReply(transport == DnsTransport.Udp ? TcEmpty(q) : DnsMessageWriter.Write(zone.Answer(q))) };
+        };
+
+        var lookup = await Task.Run(() => new DnsResolver(DnsResolverOptions.ForServers(server.EndPoint)).LookupAsync("hostile.test", DnsRecordType.MX, CancellationToken.None));
+        Assert.True(lookup.FellBackToTcp);
+        Assert.Equal(DnsTransport.Tcp, lookup.Transport);
+        Assert.Single(lookup.Records);
+    }
+
+    [Fact]
+    public async Task Reachability_engine_survives_a_peer_that_only_sends_garbage()
+    {
+        var before = OpenSockets();
+        EdnsReachabilityResult result;
+        var stopwatch = Stopwatch.StartNew();
+        using (var server = new FakeDnsServer())
+        {
+            var n = 0;
+            server.RawHandler = (bytes, transport) =>
+            {
+                var q = DnsMessageReader.Read(bytes);
+                return (Interlocked.Increment(ref n) % 3) switch
+                {
+                    0 => new[] { new FakeReply(PointerLoop(q)) },
+                    1 => new[] { new FakeReply(WithHeader(q, Random(200, n))) },
+                    _ => new[] { new FakeReply(Random(64, n)) { Framed = false, CloseAfter = true } },
+                };
+            };
+            var options = new EdnsReachabilityOptions { Timeout = TimeSpan.FromSeconds(1), Compliance = true };
+            result = await Task.Run(() => EdnsReachabilityTester.TestServerAsync(new EdnsServerTarget(server.EndPoint), "hostile.test", options, null, CancellationToken.None));
+        }
+
+        stopwatch.Stop();
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1.1 + 0.3), $"{stopwatch.ElapsedMilliseconds} ms");
+        Assert.All(result.Probes, p => Assert.Contains(p.Outcome, new[] { EdnsProbeOutcome.Malformed, EdnsProbeOutcome.Timeout, EdnsProbeOutcome.NetworkError }));
+        Assert.Contains(result.Findings, f => f.Code == Core.Findings.FindingCodes.ServerUnreachable);
+        await AssertNoSocketLeftBehind(before);
+    }
+
+    [Fact]
+    public async Task Mx_resolution_against_a_hostile_peer_is_a_typed_failure()
+    {
+        using var server = new FakeDnsServer();
+        server.RawHandler = (bytes, transport) => new[] { new FakeReply(PointerLoop(DnsMessageReader.Read(bytes))) };
+        var options = new MxResolverOptions { Resolver = new DnsResolverOptions { Servers = new[] { server.EndPoint }, Timeout = TimeSpan.FromMilliseconds(300), Attempts = 1 } };
+        var result = await Task.Run(() => MxResolver.ResolveAsync("hostile.test", options, CancellationToken.None));
+        Assert.Equal(MxSource.LookupFailed, result.Source);
+        Assert.Equal(DnsLookupError.Malformed, result.Error);
+    }
+
+    private static async Task RunCases(DnsTransport transport, Dictionary<string, (Func<DnsMessage, byte[], IReadOnlyList<FakeReply>> Reply, DnsExchangeStatus[] Expected)> cases)
+    {
+        var before = OpenSockets();
+        var failures = await Task.WhenAll(cases.Select(c => Task.Run(() => RunCase(c.Key, transport, c.Value.Reply, c.Value.Expected))));
+        var failed = failures.Where(f => f is not null).ToList();
+        Assert.True(failed.Count == 0, string.Join("\n", failed));
+        await AssertNoSocketLeftBehind(before);
+    }
+
+    /// <summary>Null when the case passed, else what went wrong.</summary>
+    private static async Task<string?> RunCase(string name, DnsTransport transport, Func<DnsMessage, byte[], IReadOnlyList<FakeReply>> reply, DnsExchangeStatus[] expected)
+    {
+        DnsExchangeResult result;
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            using var server = new FakeDnsServer();
+            server.RawHandler = (bytes, t) => reply(DnsMessageReader.Read(bytes), bytes);
+            var query = DnsQueryFactory.Create("hostile.test", DnsRecordType.MX);
+            result = transport == DnsTransport.Udp
+                ? await DnsUdpExchange.ExchangeAsync(server.EndPoint, query, Timeout, CancellationToken.None)
+                : await DnsTcpExchange.ExchangeAsync(server.EndPoint, query, Timeout, CancellationToken.None);
+            stopwatch.Stop();
+        }
+        catch (Exception ex)
+        {
+            return $"{name}: threw {ex}";
+        }
+
+        var detail = $"{result.Status} in {stopwatch.ElapsedMilliseconds} ms (engine {result.ElapsedMs:0} ms), ignored {result.MismatchedCount}+{result.MalformedCount}, {result.Error}";
+        if (!expected.Contains(result.Status))
+        {
+            return $"{name}: expected {string.Join("/", expected)}, got {detail}";
+        }
+
+        if (stopwatch.Elapsed > Timeout * 1.1)
+        {
+            return $"{name}: too slow: {detail}";
+        }
+
+        return result.Status == DnsExchangeStatus.Response && result.Response is null ? $"{name}: response missing" : null;
+    }
+
+    private static byte[] Answer(DnsMessage q, ushort? id = null, DnsQuestion? question = null) => DnsMessageWriter.Write(new DnsMessage
+    {
+        Id = id ?? q.Id,
+        IsResponse = true,
+        Questions = new[] { question ?? q.Question! },
+        Answers = new[] { new DnsRecord(q.Question!.Name, DnsRecordType.MX, DnsRecordClass.IN, 60, new DnsMxData(10, "mx.hostile.test")) },
+        Edns = q.Edns is null ? null : new EdnsRecord { UdpPayloadSize = 1232 },
+    });
+
+    private static byte[] TcEmpty(DnsMessage q) => DnsMessageWriter.Write(new DnsMessage { Id = q.Id, IsResponse = true, IsTruncated = true, Questions = q.Questions });
+
+    private static byte[] WithHeader(DnsMessage q, byte[] body)
+    {
+        var bytes = (byte[])body.Clone();
+        bytes[0] = (byte)(q.Id >> 8);
+        bytes[1] = (byte)q.Id;
+        bytes[2] |= 0x80;
+        return bytes;
+    }
+
+    private static byte[] PointerLoop(DnsMessage q)
+    {
+        // The right header and question, then an answer whose owner name points at itself.
+        var head = DnsMessageWriter.Write(new DnsMessage { Id = q.Id, IsResponse = true, Questions = q.Questions });
+        head[7] = 1; // ANCOUNT = 1
+        var owner = head.Length;
+        return head.Concat(new byte[] { (byte)(0xC0 | (owner >> 8)), (byte)owner, 0, 15, 0, 1, 0, 0, 0, 60, 0, 4, 0, 10, 0xC0, 12 }).ToArray();
+    }
+
+    private static byte[] Oversize(DnsMessage q, int size)
+    {
+        // A valid message padded with one huge unknown-type record.
+        var head = DnsMessageWriter.Write(new DnsMessage { Id = q.Id, IsResponse = true, Questions = q.Questions });
+        var rdLength = size - head.Length - 11;
+        head[7] = 1;
+        var record = new byte[] { 0, 0xFF, 0x00, 0, 1, 0, 0, 0, 60, (byte)(rdLength >> 8), (byte)rdLength };
+        return head.Concat(record).Concat(new byte[rdLength]).ToArray();
+    }
+
+    private static byte[] BadOptCount(DnsMessage q)
+    {
+        // Two OPT records: FORMERR territory, so the reader rejects it.
+        var head = DnsMessageWriter.Write(new DnsMessage { Id = q.Id, IsResponse = true, Questions = q.Questions });
+        head[11] = 2;
+        var opt = new byte[] { 0, 0, 41, 4, 0, 0, 0, 0, 0, 0, 0 };
+        return head.Concat(opt).Concat(opt).ToArray();
+    }
+
+    private static IReadOnlyList<FakeReply> Dribble(byte[] answer, int delayMs)
+    {
+        var framed = new byte[] { (byte)(answer.Length >> 8), (byte)answer.Length }.Concat(answer).ToArray();
+        return framed.Select(b => new FakeReply(new[] { b }) { Framed = false, DelayMs = delayMs }).ToArray();
+    }
+
+    private static byte[] Random(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    /// <summary>Sockets this process holds open (Linux); -1 elsewhere.</summary>
+    private static int OpenSockets()
+    {
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+        {
+            return -1;
+        }
+
+        var count = 0;
+        foreach (var fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+        {
+            try
+            {
+                if (new FileInfo(fd).LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true)
+                {
+                    count++;
+                }
+            }
+            catch (IOException)
+            {
+                // The descriptor closed while we looked.
+            }
+        }
+
+        return count;
+    }
+
+    private static async Task AssertNoSocketLeftBehind(int before)
+    {
+        if (before < 0)
+        {
+            return;
+        }
+
+        var now = OpenSockets();
+        for (var i = 0; i < 40 && now > before; i++)
+        {
+            await Task.Delay(25);
+            now = OpenSockets();
+        }
+
+        Assert.True(now <= before, $"{now - before} socket(s) left open");
+    }
+}
