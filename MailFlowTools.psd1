@@ -12,7 +12,10 @@
     CmdletsToExport      = @(
         'Resolve-SmtpStatus'
         'Get-SmtpStageTiming'
+        'Test-EdnsReachability'
         'Test-MxPath'
+        'Find-MtuBlackHole'
+        'Debug-MailFlow'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -86,6 +86,7 @@ public static class TcpInfoReader
             State = b[0],
             Retransmits = b[2],
             Backoff = b[4],
+            Options = b[5],
             RetransmitTimeoutMicroseconds = U32(8),
             SendMss = (int)U32(16),
             UnackedSegments = U32(24),

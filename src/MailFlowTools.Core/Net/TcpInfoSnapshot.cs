@@ -63,4 +63,7 @@ public sealed class TcpInfoSnapshot
 
     /// <summary>Milliseconds since the last ACK was received (Linux).</summary>
     public long? LastAckReceivedMsAgo { get; init; }
+
+    /// <summary>tcpi_options bits (Linux): 1 timestamps, 2 SACK, 4 window scaling. Timestamps add 12 bytes to every segment.</summary>
+    public int? Options { get; init; }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.IO;
 using System.Net;
 using System.Net.Security;
@@ -34,13 +35,23 @@ public sealed class SmtpConnection : IDisposable
     private int _disposed;
     private long _bytesWritten;
     private long _bytesRead;
+    private long _lastReadTimestamp;
+#if NET8_0_OR_GREATER
+    private readonly TimestampedSocketStream? _timestamped;
+#endif
 
     private SmtpConnection(Socket socket, SmtpConnectionSettings settings, string sessionId, IEngineReporter reporter)
     {
         _socket = socket;
         _reporter = reporter;
         _parser = new SmtpReplyParser(settings.MaxLineLength, settings.MaxReplyLength);
+#if NET8_0_OR_GREATER
+        // Kernel receive timestamps where Linux offers them, so a busy machine's wake-up delay is not counted.
+        _timestamped = TimestampedSocketStream.TryCreate(socket);
+        _stream = _timestamped is null ? new NetworkStream(socket, ownsSocket: false) : _timestamped;
+#else
         _stream = new NetworkStream(socket, ownsSocket: false);
+#endif
         SessionId = sessionId;
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
@@ -62,6 +73,21 @@ public sealed class SmtpConnection : IDisposable
     public long BytesRead => Interlocked.Read(ref _bytesRead);
 
     public bool IsTls { get; private set; }
+
+    /// <summary>Stopwatch timestamp taken just before the SYN was sent (the connect call).</summary>
+    public long ConnectStartedTimestamp { get; private set; }
+
+    /// <summary>Stopwatch timestamp taken as soon as the connect call returned.</summary>
+    public long ConnectedTimestamp { get; private set; }
+
+    /// <summary>Stopwatch timestamp taken just before the last write call.</summary>
+    public long LastWriteTimestamp { get; private set; }
+
+    /// <summary>Stopwatch timestamp of the read that delivered the last byte of the last reply (before parsing and transcript).</summary>
+    public long LastReplyTimestamp { get; private set; }
+
+    /// <summary>Stopwatch timestamp taken as soon as the TLS handshake finished.</summary>
+    public long TlsCompletedTimestamp { get; private set; }
 
     public bool IsClosed => Volatile.Read(ref _disposed) != 0;
 
@@ -90,14 +116,17 @@ public sealed class SmtpConnection : IDisposable
             }
 
             Event(reporter, sessionId, "connecting to " + Format(remote));
+            long started = 0, connected = 0;
             await RunWithDeadline(
                 async token =>
                 {
+                    started = Stopwatch.GetTimestamp();
 #if NET8_0_OR_GREATER
                     await socket.ConnectAsync(remote, token);
 #else
                     await socket.ConnectAsync(remote);
 #endif
+                    connected = Stopwatch.GetTimestamp();
                     return true;
                 },
                 socket.Dispose,
@@ -106,8 +135,23 @@ public sealed class SmtpConnection : IDisposable
                 false,
                 cancellationToken);
 
-            var connection = new SmtpConnection(socket, settings, sessionId, reporter);
+            var connection = new SmtpConnection(socket, settings, sessionId, reporter)
+            {
+                ConnectStartedTimestamp = started,
+                ConnectedTimestamp = connected,
+            };
             connection.ConnectedTcpInfo = TcpInfoReader.Read(socket);
+            if (connection.ConnectedTcpInfo.RttMicroseconds is long rtt && rtt > 0)
+            {
+                // The first RTT sample is the SYN to SYN-ACK time, measured by the kernel: a truer end of the handshake
+                // than the moment a busy machine got round to resuming this code.
+                var kernelConnected = started + (long)(rtt * (Stopwatch.Frequency / 1_000_000.0));
+                if (kernelConnected < connected)
+                {
+                    connection.ConnectedTimestamp = kernelConnected;
+                }
+            }
+
             Event(reporter, sessionId, "connected from " + Format(connection.LocalEndPoint));
             return connection;
         }
@@ -152,6 +196,7 @@ public sealed class SmtpConnection : IDisposable
         await RunWithDeadline(
             async token =>
             {
+                LastWriteTimestamp = Stopwatch.GetTimestamp();
                 await _stream.WriteAsync(data, offset, count, token);
                 await _stream.FlushAsync(token);
                 return true;
@@ -210,6 +255,7 @@ public sealed class SmtpConnection : IDisposable
             true,
             cancellationToken);
 
+        TlsCompletedTimestamp = Stopwatch.GetTimestamp();
         _stream = ssl;
         IsTls = true;
 #if NET8_0_OR_GREATER
@@ -346,6 +392,7 @@ public sealed class SmtpConnection : IDisposable
                 _start += consumed;
                 if (reply is not null)
                 {
+                    LastReplyTimestamp = _lastReadTimestamp;
                     foreach (var line in reply.ToString().Split('\n'))
                     {
                         Transcript(TranscriptDirection.Received, line.TrimEnd('\r'));
@@ -357,6 +404,13 @@ public sealed class SmtpConnection : IDisposable
 
             _start = _end = 0;
             var n = await _stream.ReadAsync(_buffer, 0, _buffer.Length, token);
+            _lastReadTimestamp = Stopwatch.GetTimestamp();
+#if NET8_0_OR_GREATER
+            if (_timestamped is { LastReceiveTimestamp: > 0 } ts && ts.LastReceiveTimestamp <= _lastReadTimestamp)
+            {
+                _lastReadTimestamp = ts.LastReceiveTimestamp;
+            }
+#endif
             if (n == 0)
             {
                 var partial = _parser.HasPartialReply;

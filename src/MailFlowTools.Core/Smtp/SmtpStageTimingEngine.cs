@@ -29,6 +29,7 @@ public sealed class SmtpStageTimingEngine
     private readonly Action<SmtpStageResult>? _onStage;
     private readonly List<SmtpStageResult> _results = new();
     private readonly Stopwatch _clock = new();
+    private long _clockStart;
     private readonly string _sessionId;
     private SmtpConnection? _connection;
     private string _address = string.Empty;
@@ -119,6 +120,9 @@ public sealed class SmtpStageTimingEngine
 
     private double NowMs => _clock.Elapsed.TotalMilliseconds;
 
+    /// <summary>A Stopwatch timestamp taken by the connection, on the session clock.</summary>
+    private double ToMs(long timestamp) => timestamp == 0 ? NowMs : (timestamp - _clockStart) * 1000.0 / Stopwatch.Frequency;
+
     private SmtpTimeouts Timeouts => _options.Timeouts;
 
     private async Task RunCoreAsync(CancellationToken ct)
@@ -126,6 +130,7 @@ public sealed class SmtpStageTimingEngine
         var remote = await ResolveAsync(ct);
         _address = remote.Address.ToString();
         await SmtpWarmup.RunOnceAsync(ct);
+        _clockStart = Stopwatch.GetTimestamp();
         _clock.Start();
         try
         {
@@ -238,6 +243,8 @@ public sealed class SmtpStageTimingEngine
         try
         {
             _connection = await SmtpConnection.ConnectAsync(remote, settings, _sessionId, _reporter, Timeouts.Connect, ct);
+            rec.WireStartMs = ToMs(_connection.ConnectStartedTimestamp);
+            rec.WireEndMs = ToMs(_connection.ConnectedTimestamp);
             rec.Text = "connected from " + SmtpConnection.Format(_connection.LocalEndPoint);
             Finish(rec);
             return true;
@@ -261,6 +268,7 @@ public sealed class SmtpStageTimingEngine
     private async Task<bool> BannerAsync(CancellationToken ct)
     {
         var rec = Begin(SmtpStage.Banner);
+        rec.WireStartMs = ToMs(_connection!.ConnectedTimestamp);
         if (!await TryReplyAsync(rec, Timeouts.Banner, 2, ct))
         {
             if (rec.Outcome == SmtpStageOutcome.Timeout)
@@ -286,7 +294,7 @@ public sealed class SmtpStageTimingEngine
                 Evidence(("Banner", rec.Reply.ToString()))));
         }
 
-        var elapsed = NowMs - rec.StartMs;
+        var elapsed = (rec.WireEndMs ?? NowMs) - (rec.WireStartMs ?? rec.StartMs);
         if (elapsed > _options.SlowGreetingThreshold.TotalMilliseconds)
         {
             rec.Findings.Add(Finding.Info(
@@ -368,6 +376,7 @@ public sealed class SmtpStageTimingEngine
         try
         {
             rec.Tls = await _connection!.StartTlsAsync(TlsTargetHost(), _options.ValidateCertificate, Timeouts.TlsHandshake, ct);
+            rec.WireEndMs = ToMs(_connection.TlsCompletedTimestamp);
             Finish(rec);
             return true;
         }
@@ -509,6 +518,7 @@ public sealed class SmtpStageTimingEngine
         try
         {
             await _connection.WriteAsync(bytes, 0, bytes.Length, Timeouts.MailFrom, ct);
+            stageStart = ToMs(_connection.LastWriteTimestamp);
         }
         catch (SmtpConnectionException ex)
         {
@@ -535,7 +545,7 @@ public sealed class SmtpStageTimingEngine
             }
 
             Finish(rec);
-            stageStart = NowMs;
+            stageStart = rec.WireEndMs ?? NowMs;
             before = _connection.ReadTcpInfo();
             if (stage == SmtpStage.Data)
             {
@@ -631,6 +641,7 @@ public sealed class SmtpStageTimingEngine
 
                 if (writer.Status == TaskStatus.RanToCompletion && (!canMonitor || monitor.AllAcknowledged(snapshot)))
                 {
+                    rec.WireEndMs = now;
                     outcome = SmtpStageOutcome.Ok;
                     break;
                 }
@@ -747,6 +758,7 @@ public sealed class SmtpStageTimingEngine
             if (_options.SplitEndOfData)
             {
                 await conn.WriteAsync(new[] { (byte)'.' }, 0, 1, Timeouts.DataTermination, ct, ". [alone in its own write]");
+                rec.WireStartMs = ToMs(conn.LastWriteTimestamp);
                 await WaitForAcknowledgementAsync(conn, ct);
                 await conn.WriteAsync(new[] { (byte)'\r', (byte)'\n' }, 0, 2, Timeouts.DataTermination, ct, "[CRLF in a separate write]");
                 rec.BytesSent = 3;
@@ -754,6 +766,7 @@ public sealed class SmtpStageTimingEngine
             else
             {
                 await conn.WriteAsync(new[] { (byte)'.', (byte)'\r', (byte)'\n' }, 0, 3, Timeouts.DataTermination, ct, ".");
+                rec.WireStartMs = ToMs(conn.LastWriteTimestamp);
                 rec.BytesSent = 3;
             }
 
@@ -766,6 +779,7 @@ public sealed class SmtpStageTimingEngine
             }
 
             rec.Reply = await pendingReply;
+            rec.WireEndMs = ToMs(conn.LastReplyTimestamp);
             rec.Outcome = OutcomeFor(rec.Reply, 2);
         }
         catch (SmtpConnectionException ex)
@@ -855,6 +869,7 @@ public sealed class SmtpStageTimingEngine
         try
         {
             await _connection!.WriteLineAsync(command, timeout, ct, transcript);
+            rec.WireStartMs ??= ToMs(_connection.LastWriteTimestamp);
             rec.BytesSent += command.Length + 2;
         }
         catch (SmtpConnectionException ex)
@@ -871,7 +886,11 @@ public sealed class SmtpStageTimingEngine
     {
         try
         {
-            rec.Reply = await _connection!.ReadReplyAsync(timeout, ct);
+            // The stage clock may have started at the socket call (connect, write); count the timeout from there too.
+            var used = NowMs - (rec.WireStartMs ?? NowMs);
+            var remaining = timeout == Timeout.InfiniteTimeSpan ? timeout : TimeSpan.FromMilliseconds(Math.Max(0, timeout.TotalMilliseconds - Math.Max(0, used)));
+            rec.Reply = await _connection!.ReadReplyAsync(remaining, ct);
+            rec.WireEndMs = ToMs(_connection.LastReplyTimestamp);
             rec.Outcome = OutcomeFor(rec.Reply, expectedClass);
             return rec.Outcome == SmtpStageOutcome.Ok;
         }
@@ -937,7 +956,8 @@ public sealed class SmtpStageTimingEngine
             rec.Findings.Add(FailureFinding(rec));
         }
 
-        var end = endMs ?? NowMs;
+        var start = rec.WireStartMs ?? rec.StartMs;
+        var end = rec.WireEndMs ?? endMs ?? NowMs;
         var after = _connection?.ReadTcpInfo() ?? TcpInfoSnapshot.Unavailable;
         var before = rec.Before.IsAvailable ? rec.Before : _connection?.ConnectedTcpInfo ?? TcpInfoSnapshot.Unavailable;
         long? acked = null;
@@ -964,8 +984,8 @@ public sealed class SmtpStageTimingEngine
             ReplyCode = rec.Reply?.Code,
             EnhancedStatus = rec.Reply?.EnhancedStatus,
             ReplyText = rec.Reply?.Text ?? rec.Text,
-            StartMs = Math.Round(rec.StartMs, 3),
-            ElapsedMs = Math.Round(end - rec.StartMs, 3),
+            StartMs = Math.Round(start, 3),
+            ElapsedMs = Math.Round(end - start, 3),
             BytesSent = rec.BytesSent,
             BytesAcked = acked,
             Retransmits = retrans,

@@ -16,6 +16,12 @@ internal sealed class StageRecorder
 
     public SmtpStage Stage { get; }
 
+    /// <summary>Start taken from the socket call itself (ms on the session clock), when known.</summary>
+    public double? WireStartMs { get; set; }
+
+    /// <summary>End taken from the socket call itself (ms on the session clock), when known.</summary>
+    public double? WireEndMs { get; set; }
+
     public double StartMs { get; }
 
     public TcpInfoSnapshot Before { get; }

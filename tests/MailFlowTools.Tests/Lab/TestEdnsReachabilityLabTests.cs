@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using System.Text.Json;
+using MailFlowTools.Tests.Infrastructure;
 
 namespace MailFlowTools.Tests.Lab;
 
@@ -11,55 +11,63 @@ namespace MailFlowTools.Tests.Lab;
 /// .54 sits behind a router that drops UDP fragments, .55 behind one that drops TCP/53, .53 is healthy.
 /// big.lab.test's signed MX answer is about 4 kB over UDP and 12.9 kB over TCP.
 /// </summary>
-[Collection("Lab")]
+[Collection(LabCollection.Name)]
+[Trait("Category", "Lab")]
 public sealed class TestEdnsReachabilityLabTests
 {
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
+
     // Largest UDP payload that fits the lab's 1500-byte MTU without fragments.
     private const int Ipv4PathLimit = 1500 - 20 - 8;
     private const int Ipv6PathLimit = 1500 - 40 - 8;
 
-    [EdnsLabFact]
-    public void Fragment_dropping_path_loses_large_udp_answers_ipv4() => AssertFragmentLoss("198.51.100.54", Ipv4PathLimit);
+    public TestEdnsReachabilityLabTests(LabFixture lab)
+    {
+        lab.RequireUp();
+    }
 
-    [EdnsLabFact]
-    public void Fragment_dropping_path_loses_large_udp_answers_ipv6() => AssertFragmentLoss("2001:db8:5::54", Ipv6PathLimit);
+    [LabFact]
+    public void Fragment_dropping_path_loses_large_udp_answers_ipv4() => AssertFragmentLoss(LabAddresses.DnsFragmentDropV4, Ipv4PathLimit);
 
-    [EdnsLabFact]
-    public void Healthy_server_has_no_size_problem_ipv4() => AssertHealthy("198.51.100.53");
+    [LabFact]
+    public void Fragment_dropping_path_loses_large_udp_answers_ipv6() => AssertFragmentLoss(LabAddresses.DnsFragmentDropV6, Ipv6PathLimit);
 
-    [EdnsLabFact]
-    public void Healthy_server_has_no_size_problem_ipv6() => AssertHealthy("2001:db8:5::53");
+    [LabFact]
+    public void Healthy_server_has_no_size_problem_ipv4() => AssertHealthy(LabAddresses.DnsHealthyV4);
 
-    [EdnsLabFact]
-    public void Blocked_tcp_is_tcp_fallback_blocked_ipv4() => AssertTcpBlocked("198.51.100.55");
+    [LabFact]
+    public void Healthy_server_has_no_size_problem_ipv6() => AssertHealthy(LabAddresses.DnsHealthyV6);
 
-    [EdnsLabFact]
-    public void Blocked_tcp_is_tcp_fallback_blocked_ipv6() => AssertTcpBlocked("2001:db8:5::55");
+    [LabFact]
+    public void Blocked_tcp_is_tcp_fallback_blocked_ipv4() => AssertTcpBlocked(LabAddresses.DnsTcpBlockedV4);
 
-    [EdnsLabFact]
+    [LabFact]
+    public void Blocked_tcp_is_tcp_fallback_blocked_ipv6() => AssertTcpBlocked(LabAddresses.DnsTcpBlockedV6);
+
+    [LabFact]
     public void Default_servers_are_every_address_of_the_zones_name_servers()
     {
         var (exit, results, stderr) = Run("big.lab.test");
         Assert.True(exit == 1, stderr);
         var byServer = results.ToDictionary(r => r.GetProperty("Server").GetString()!);
         Assert.Equal(
-            new[] { "198.51.100.53", "198.51.100.54", "198.51.100.55", "2001:db8:5::53", "2001:db8:5::54", "2001:db8:5::55" },
+            new[] { LabAddresses.DnsHealthyV4, LabAddresses.DnsFragmentDropV4, LabAddresses.DnsTcpBlockedV4, LabAddresses.DnsHealthyV6, LabAddresses.DnsFragmentDropV6, LabAddresses.DnsTcpBlockedV6 },
             byServer.Keys.OrderBy(k => k, StringComparer.Ordinal));
-        Assert.Equal("ns2.lab.test", byServer["198.51.100.54"].GetProperty("ServerName").GetString());
-        Assert.Contains("LargeUdpResponsesLost", Codes(byServer["2001:db8:5::54"]));
-        Assert.Contains("TcpFallbackBlocked", Codes(byServer["198.51.100.55"]));
-        Assert.Empty(Problems(byServer["2001:db8:5::53"]));
+        Assert.Equal("ns2.lab.test", byServer[LabAddresses.DnsFragmentDropV4].GetProperty("ServerName").GetString());
+        Assert.Contains("LargeUdpResponsesLost", Codes(byServer[LabAddresses.DnsFragmentDropV6]));
+        Assert.Contains("TcpFallbackBlocked", Codes(byServer[LabAddresses.DnsTcpBlockedV4]));
+        Assert.Empty(Problems(byServer[LabAddresses.DnsHealthyV6]));
     }
 
-    [EdnsLabFact]
+    [LabFact]
     public void Knot_passes_the_compliance_probes()
     {
-        var (exit, results, stderr) = Run("big.lab.test", "--server", "198.51.100.53", "--compliance");
+        var (exit, results, stderr) = Run("big.lab.test", "--server", LabAddresses.DnsHealthyV4, "--compliance");
         Assert.True(exit == 0, stderr);
         Assert.Contains("EdnsCompliant", Codes(Assert.Single(results)));
     }
 
-    [EdnsLabFact]
+    [LabFact]
     public void Unknown_server_name_is_an_error_and_exit_2()
     {
         var (exit, _, stderr) = Run("big.lab.test", "--server", "nosuchhost.lab.test", "--timeout-seconds", "1");
@@ -119,29 +127,17 @@ public sealed class TestEdnsReachabilityLabTests
     private static IEnumerable<string> Problems(JsonElement result) =>
         result.GetProperty("Findings").EnumerateArray().Where(f => f.GetProperty("Severity").GetString() != "Info").Select(f => f.GetProperty("Code").GetString()!).ToList();
 
-    private static (int Exit, List<JsonElement> Results, string Stderr) Run(params string[] args)
+    private static (int Exit, List<JsonElement> Results, string Output) Run(params string[] args)
     {
-        var start = new ProcessStartInfo("ip")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var a in new[] { "netns", "exec", "mfl-client", "dotnet", EdnsLabFactAttribute.MailflowDll, "Test-EdnsReachability" }.Concat(args).Append("--json"))
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("mailflow did not finish within 120 s");
-        }
-
-        var text = stdout.Result;
-        var results = text.Trim().Length == 0 ? new List<JsonElement>() : JsonDocument.Parse(text).RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
-        return (process.ExitCode, results, stderr.Result + text);
+        var all = new List<string> { "Test-EdnsReachability" };
+        all.AddRange(args);
+        all.Add("--json");
+        var r = ProcessRunner.Mailflow(all, Limit, LabFixture.ClientNamespace);
+        var output = "exit " + r.ExitCode + "\n" + r.StandardOutput + "\n" + r.StandardError;
+        Assert.False(r.TimedOut, output);
+        var results = r.StandardOutput.Trim().Length == 0
+            ? new List<JsonElement>()
+            : JsonDocument.Parse(r.StandardOutput).RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
+        return (r.ExitCode, results, output);
     }
 }

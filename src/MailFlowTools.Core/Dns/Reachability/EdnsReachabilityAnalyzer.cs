@@ -18,27 +18,10 @@ internal static class EdnsReachabilityAnalyzer
 
     /// <summary>
     /// The advertised-buffer bracket for bisection: (largest EDNS buffer whose UDP answer arrived, smallest buffer
-    /// whose answer was lost), or null when there is no loss, nothing arrived below it, or loss is not size-ordered.
+    /// above it whose answer was lost), or null when there is no size-dependent loss.
     /// </summary>
-    public static (int Lo, int Hi)? Bracket(IEnumerable<EdnsProbe> probes)
-    {
-        var sized = probes.Where(EdnsReachabilityTester.IsSizeProbe).ToList();
-        var lost = sized.Where(p => p.Outcome == EdnsProbeOutcome.Timeout).ToList();
-        if (lost.Count == 0)
-        {
-            return null;
-        }
-
-        var hi = lost.Min(p => p.EffectiveBufferSize);
-        var arrived = sized.Where(p => p.Arrived).ToList();
-        if (arrived.Any(p => p.EffectiveBufferSize >= hi))
-        {
-            return null;
-        }
-
-        var below = arrived.Where(p => p.Edns).Select(p => p.EffectiveBufferSize).ToList();
-        return below.Count == 0 ? null : (below.Max(), hi);
-    }
+    public static (int Lo, int Hi)? Bracket(IEnumerable<EdnsProbe> probes) =>
+        EdnsSizeSplit.Find(probes.Where(EdnsReachabilityTester.IsSizeProbe).ToList()) is { } split ? (split.LargestWorkingBuffer, split.SmallestLostBuffer) : null;
 
     public static EdnsReachabilityResult Analyze(EdnsServerTarget server, string name, EdnsReachabilityOptions options, IReadOnlyList<EdnsProbe> probes, double elapsedMs)
     {
@@ -52,11 +35,11 @@ internal static class EdnsReachabilityAnalyzer
         var largestUdpAnswer = udp.Where(p => p.Arrived).Select(p => p.ResponseSize).DefaultIfEmpty(0).Max();
         var lost = sized.Where(p => p.Outcome == EdnsProbeOutcome.Timeout).ToList();
         var arrived = sized.Where(p => p.Arrived).ToList();
-        int? smallestLostBuffer = lost.Count == 0 ? null : lost.Min(p => p.EffectiveBufferSize);
-        int? smallestLostAnswer = lost.Count == 0 ? null : lost.Min(p => Math.Min(p.EffectiveBufferSize, fullAnswer ?? int.MaxValue));
-        var consistent = smallestLostBuffer is null || arrived.All(p => p.EffectiveBufferSize < smallestLostBuffer);
-        var workingBuffers = arrived.Where(p => p.Edns && (!consistent || smallestLostBuffer is null || p.EffectiveBufferSize < smallestLostBuffer)).Select(p => p.EffectiveBufferSize).ToList();
-        int? largestWorkingBuffer = workingBuffers.Count == 0 ? null : workingBuffers.Max();
+        var split = EdnsSizeSplit.Find(sized);
+        int? smallestLostBuffer = split?.SmallestLostBuffer ?? (lost.Count == 0 ? null : lost.Min(p => p.EffectiveBufferSize));
+        int? smallestLostAnswer = (split?.LostAbove ?? lost).Select(p => (int?)Math.Min(p.EffectiveBufferSize, fullAnswer ?? int.MaxValue)).Min();
+        var workingBuffers = arrived.Where(p => p.Edns).Select(p => p.EffectiveBufferSize).ToList();
+        int? largestWorkingBuffer = split?.LargestWorkingBuffer ?? (workingBuffers.Count == 0 ? null : workingBuffers.Max());
         var ednsAnswers = sized.Where(p => p.Edns && p.Arrived).ToList();
         bool? ednsSupported = ednsAnswers.Count == 0 ? null : ednsAnswers.Any(p => p.ResponseHasOpt && p.Outcome is not EdnsProbeOutcome.FormErr and not EdnsProbeOutcome.NotImplemented);
         var nsid = probes.Select(p => p.Nsid).FirstOrDefault(n => n is not null);
@@ -81,43 +64,63 @@ internal static class EdnsReachabilityAnalyzer
                     "Open UDP port 53 to this server; resolvers use UDP first and many never try TCP without a truncated UDP answer.",
                     Evidence(("Server", serverText), ("UdpProbes", udp.Count), ("Outcomes", Summary(udp)), ("TcpWorks", true))));
             }
-            else if (lost.Count > 0 && arrived.Count > 0 && consistent)
+            else if (split is not null)
             {
                 sizeLoss = true;
                 var tcpText = tcpWorks == true ? $"; the same query over TCP works ({tcp!.ResponseSize} bytes)" : tcpWorks == false ? "; TCP fails too" : string.Empty;
-                findings.Add(Finding.Error(
+
+                // When a smaller buffer still gets a complete (not truncated) answer, only optional additional records
+                // are lost with the large one: resolvers that advertise that buffer are not affected.
+                var complete = arrived.Where(p => p.Edns && p.Outcome == EdnsProbeOutcome.Answer && p.AnswerCount > 0 && p.EffectiveBufferSize < smallestLostBuffer).OrderByDescending(p => p.EffectiveBufferSize).FirstOrDefault();
+                var message = $"UDP answers from {serverText} of up to {largestUdpAnswer} bytes arrive, but answers of about {smallestLostAnswer} bytes and more (advertised buffer {smallestLostBuffer} and above) never do{tcpText}: large UDP answers, which are fragmented, are dropped on the path.";
+                if (complete is not null)
+                {
+                    message += $" A buffer of {complete.EffectiveBufferSize} still gets a complete answer ({complete.ResponseSize} bytes, without the optional additional records), so only resolvers that advertise more lose it.";
+                }
+
+                findings.Add(new Finding(
                     FindingCodes.LargeUdpResponsesLost,
-                    $"UDP answers from {serverText} of up to {largestUdpAnswer} bytes arrive, but answers of about {smallestLostAnswer} bytes and more (advertised buffer {smallestLostBuffer} and above) never do{tcpText}: large UDP answers, which are fragmented, are dropped on the path.",
+                    complete is null ? FindingSeverity.Error : FindingSeverity.Warning,
+                    message,
                     FragmentAdvice,
                     Evidence(
+                        ("CompleteAnswerBufferSize", complete?.EffectiveBufferSize ?? 0),
                         ("LargestUdpAnswer", largestUdpAnswer),
                         ("SmallestLostUdpAnswer", smallestLostAnswer!.Value),
                         ("LargestWorkingBufferSize", largestWorkingBuffer ?? 0),
                         ("SmallestLostBufferSize", smallestLostBuffer!.Value),
                         ("FullAnswerSize", fullAnswer ?? 0),
                         ("TcpWorks", tcpWorks?.ToString() ?? "not tested"),
-                        ("LostProbes", lost.Count),
-                        ("LostBufferSizes", string.Join(",", lost.Select(p => p.Edns ? p.BufferSize.ToString(CultureInfo.InvariantCulture) : "noedns"))))));
+                        ("LostProbes", split.LostAbove.Count),
+                        ("LostBufferSizes", string.Join(",", split.LostAbove.Select(p => p.Edns ? p.BufferSize.ToString(CultureInfo.InvariantCulture) : "noedns"))))));
             }
-            else if (lost.Count > 0)
+
+            if (arrived.Count > 0 && lost.Count > 0 && (split is null || split.Misfits > 0))
             {
+                var stray = split is null ? lost.Count : split.Misfits;
                 findings.Add(Finding.Warning(
                     FindingCodes.IntermittentUdpLoss,
-                    $"{lost.Count} of {sized.Count} UDP queries to {serverText} got no answer, but the loss does not follow answer size (an answer at buffer {arrived.Max(p => p.EffectiveBufferSize)} arrived while one at {smallestLostBuffer} was lost).",
+                    split is null
+                        ? $"{lost.Count} of {sized.Count} UDP queries to {serverText} got no answer, and the loss does not follow answer size."
+                        : $"Besides the size-dependent loss, {stray} UDP probe(s) to {serverText} were on the wrong side of the {split.LargestWorkingBuffer}-byte threshold (lost below it or answered above it).",
                     "Repeat the test; persistent loss that is not size-dependent points at rate limiting (RRL) or a congested or filtering path rather than fragments.",
                     Evidence(("LostProbes", lost.Count), ("SizeProbes", sized.Count), ("Outcomes", Summary(sized)))));
             }
 
             if (tcp is not null && !tcp.Arrived && udp.Any(p => p.Arrived))
             {
-                var needed = udp.Any(p => p.Outcome == EdnsProbeOutcome.Truncated) || lost.Count > 0;
+                // Blocked TCP only hurts an answer that does not fit in what UDP delivers (1232 bytes, or less on a lossy path).
+                var needed = NeedsTcp(udp, lost.Count > 0, fullAnswer);
+                var complete = udp.Where(p => p.Outcome == EdnsProbeOutcome.Answer).Select(p => p.ResponseSize).DefaultIfEmpty(0).Max();
                 var message = $"TCP/53 on {serverText} gives no answer ({tcp.Outcome}{(tcp.Detail is null ? string.Empty : ": " + tcp.Detail)}) while UDP works" +
-                    (needed ? "; resolvers that get a truncated or lost UDP answer have nothing to fall back to." : ".");
-                var evidence = Evidence(("TcpOutcome", tcp.Outcome.ToString()), ("TcpElapsedMs", tcp.ElapsedMs), ("TruncatedUdpAnswers", udp.Count(p => p.Outcome == EdnsProbeOutcome.Truncated)));
+                    (needed
+                        ? "; resolvers that get a truncated or lost UDP answer have nothing to fall back to."
+                        : $"; this answer ({complete} bytes) fits in a {FlagDayBufferSize}-byte UDP answer, so it does not need TCP, but larger answers from this server would.");
+                var evidence = Evidence(("TcpOutcome", tcp.Outcome.ToString()), ("TcpElapsedMs", tcp.ElapsedMs), ("TruncatedUdpAnswers", udp.Count(p => p.Outcome == EdnsProbeOutcome.Truncated)), ("LargestCompleteUdpAnswer", complete), ("NeededForThisAnswer", needed));
                 const string advice = "Open TCP port 53 to this server end to end: RFC 7766 requires DNS over TCP, and truncated (TC=1) or large answers depend on it.";
                 findings.Add(needed
                     ? Finding.Error(FindingCodes.TcpFallbackBlocked, message, advice, evidence)
-                    : Finding.Warning(FindingCodes.TcpFallbackBlocked, message, advice, evidence));
+                    : Finding.Info(FindingCodes.TcpFallbackBlocked, message, advice, evidence));
             }
 
             var plain = sized.Where(p => !p.Edns && p.Outcome is EdnsProbeOutcome.Answer or EdnsProbeOutcome.Truncated).ToList();
@@ -193,6 +196,34 @@ internal static class EdnsReachabilityAnalyzer
             ElapsedMs = Math.Round(elapsedMs, 1),
             Findings = findings,
         };
+    }
+
+    /// <summary>
+    /// Whether this answer depends on TCP: UDP answers were lost, or no buffer of 1232 bytes or less got a complete
+    /// answer while some answer was truncated or larger than 1232 bytes. Without any EDNS answer, any truncation counts.
+    /// </summary>
+    internal static bool NeedsTcp(IReadOnlyList<EdnsProbe> udp, bool udpLost, int? fullAnswer)
+    {
+        if (udpLost)
+        {
+            return true;
+        }
+
+        var edns = udp.Where(p => p.Edns && p.Arrived).ToList();
+        if (edns.Count == 0)
+        {
+            return udp.Any(p => p.Outcome == EdnsProbeOutcome.Truncated);
+        }
+
+        // A resolver that advertises 1232 (DNS Flag Day 2020) gets this answer complete over UDP: no TCP needed.
+        if (edns.Any(p => p.Outcome == EdnsProbeOutcome.Answer && p.EffectiveBufferSize <= FlagDayBufferSize))
+        {
+            return false;
+        }
+
+        return edns.Any(p => p.Outcome == EdnsProbeOutcome.Truncated)
+            || fullAnswer > FlagDayBufferSize
+            || edns.Any(p => p.Outcome == EdnsProbeOutcome.Answer && p.ResponseSize > FlagDayBufferSize);
     }
 
     private static void AddCompliance(List<Finding> findings, IReadOnlyList<EdnsProbe> probes, string serverText)

@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using MailFlowTools.Core.Errors;
+
+namespace MailFlowTools.Core.PathMtu;
+
+/// <summary>What Find-MtuBlackHole should probe and how. Zero sizes mean "the method's default".</summary>
+public sealed class MtuProbeOptions
+{
+    public const double DefaultTimeoutSeconds = 2;
+    public const int MinIPv4Size = 68;
+    public const int MinIPv6Size = 1280;
+    public const int MaxIpSize = 65535;
+
+    public string ComputerName { get; init; } = string.Empty;
+
+    public MtuProbeMethod Method { get; init; } = MtuProbeMethod.Auto;
+
+    public int Port { get; init; } = 25;
+
+    /// <summary>Smallest IP packet size to try; 0 for the default (IPv4 68 for ICMP, 576 for TCP; IPv6 1280).</summary>
+    public int MinSize { get; init; }
+
+    /// <summary>Largest IP packet size to try; 0 for the MTU of the outgoing interface.</summary>
+    public int MaxSize { get; init; }
+
+    /// <summary>TCP payload sizes for the envelope sweep; empty for <see cref="DefaultSweepSizes"/>.</summary>
+    public int[] PayloadSizes { get; init; } = Array.Empty<int>();
+
+    /// <summary>The longest wait for one probe's answer.</summary>
+    public double TimeoutSeconds { get; init; } = DefaultTimeoutSeconds;
+
+    public MtuProbeAddressFamily AddressFamily { get; init; } = MtuProbeAddressFamily.Any;
+
+    /// <summary>Tuning knobs; the defaults are what the cmdlet uses.</summary>
+    internal MtuSearchTuning Tuning { get; init; } = new();
+
+    public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
+
+    /// <summary>2^n ± 2 for n = 8..11 (every value in each window) plus a coarse grid.</summary>
+    public static int[] DefaultSweepSizes { get; } = BuildDefaultSweep();
+
+    /// <summary>Throws an invalid-invocation <see cref="MailFlowException"/> (ValueOutOfRange) for a bad value.</summary>
+    public void Validate()
+    {
+        if (Port is < 1 or > 65535)
+        {
+            throw OutOfRange("Port", Port, "1 to 65535");
+        }
+
+        if (double.IsNaN(TimeoutSeconds) || TimeoutSeconds <= 0 || TimeoutSeconds > 300)
+        {
+            throw OutOfRange("TimeoutSeconds", TimeoutSeconds, "greater than 0 and at most 300");
+        }
+
+        var floor = AddressFamily == MtuProbeAddressFamily.IPv6 ? MinIPv6Size : MinIPv4Size;
+        var family = AddressFamily == MtuProbeAddressFamily.IPv6 ? "IPv6" : "IPv4";
+        if (MinSize != 0 && (MinSize < floor || MinSize > MaxIpSize))
+        {
+            throw OutOfRange("MinSize", MinSize, $"{floor} to {MaxIpSize} ({family} packet sizes)");
+        }
+
+        if (MaxSize != 0 && (MaxSize < floor || MaxSize > MaxIpSize))
+        {
+            throw OutOfRange("MaxSize", MaxSize, $"{floor} to {MaxIpSize} ({family} packet sizes)");
+        }
+
+        if (MinSize != 0 && MaxSize != 0 && MinSize > MaxSize)
+        {
+            throw OutOfRange("MinSize", MinSize, $"at most -MaxSize ({MaxSize})");
+        }
+
+        foreach (var size in PayloadSizes ?? Array.Empty<int>())
+        {
+            if (size < EnvelopePayload.MinPayloadSize || size > EnvelopePayload.MaxPayloadSize)
+            {
+                throw OutOfRange("PayloadSize", size, $"{EnvelopePayload.MinPayloadSize} to {EnvelopePayload.MaxPayloadSize} bytes");
+            }
+        }
+    }
+
+    private static MailFlowException OutOfRange(string parameter, object value, string range) =>
+        MailFlowException.InvalidArgument(
+            ErrorIds.ValueOutOfRange,
+            string.Format(CultureInfo.InvariantCulture, "-{0} {1} is out of range: use {2}.", parameter, value, range),
+            value);
+
+    private static int[] BuildDefaultSweep()
+    {
+        var sizes = new SortedSet<int>();
+        for (var n = 8; n <= 11; n++)
+        {
+            for (var d = -2; d <= 2; d++)
+            {
+                sizes.Add((1 << n) + d);
+            }
+        }
+
+        // Coarse grid: catches loss that is not tied to a power of two, up to a full Ethernet segment.
+        foreach (var s in new[] { 100, 200, 300, 400, 600, 700, 800, 900, 1100, 1200, 1300, 1400, 1448, 1460 })
+        {
+            sizes.Add(s);
+        }
+
+        return sizes.ToArray();
+    }
+}

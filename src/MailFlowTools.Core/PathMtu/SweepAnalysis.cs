@@ -1,0 +1,71 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace MailFlowTools.Core.PathMtu;
+
+/// <summary>Reads the sweep's attempts: which sizes always fail, which fail only sometimes, and whether the failures are non-monotonic.</summary>
+internal sealed class SweepAnalysis
+{
+    public PayloadSweepEntry[] Entries { get; private set; } = System.Array.Empty<PayloadSweepEntry>();
+
+    /// <summary>Sizes that failed on every attempt that ran.</summary>
+    public int[] Failing { get; private set; } = System.Array.Empty<int>();
+
+    public int[] Intermittent { get; private set; } = System.Array.Empty<int>();
+
+    public int[] Passing { get; private set; } = System.Array.Empty<int>();
+
+    /// <summary>Sizes whose every attempt failed before the write (the sweep could not judge them).</summary>
+    public int[] NotRun { get; private set; } = System.Array.Empty<int>();
+
+    /// <summary>A failing size lies below a passing one: loss of particular sizes, not an MTU limit.</summary>
+    public bool NonMonotonic { get; private set; }
+
+    /// <summary>When failures are monotonic, the smallest failing size (every larger tested size failed too).</summary>
+    public int? FailingFrom { get; private set; }
+
+    public static SweepAnalysis From(IEnumerable<SweepAttemptResult> attempts)
+    {
+        var entries = new List<PayloadSweepEntry>();
+        foreach (var group in attempts.GroupBy(a => a.PayloadSize).OrderBy(g => g.Key))
+        {
+            var ran = group.Where(a => !a.CouldNotRun).ToList();
+            var failures = ran.Count(a => !a.Completed);
+            var passed = ran.Count(a => a.Completed);
+            var sample = ran.LastOrDefault(a => !a.Completed) ?? ran.FirstOrDefault(a => a.Completed) ?? group.Last();
+            entries.Add(new PayloadSweepEntry
+            {
+                PayloadSize = group.Key,
+                Attempts = ran.Count,
+                Failures = failures,
+                Failed = ran.Count > 0 && passed == 0,
+                Intermittent = failures > 0 && passed > 0,
+                Commands = group.First().Commands,
+                RepliesReceived = sample.RepliesReceived,
+                ReplyMs = ran.FirstOrDefault(a => a.Completed)?.ReplyMs,
+                Detail = sample.Detail,
+            });
+        }
+
+        var analysis = new SweepAnalysis
+        {
+            Entries = entries.ToArray(),
+            Failing = entries.Where(e => e.Failed).Select(e => e.PayloadSize).ToArray(),
+            Intermittent = entries.Where(e => e.Intermittent).Select(e => e.PayloadSize).ToArray(),
+            Passing = entries.Where(e => e.Attempts > 0 && !e.Failed).Select(e => e.PayloadSize).ToArray(),
+            NotRun = entries.Where(e => e.Attempts == 0).Select(e => e.PayloadSize).ToArray(),
+        };
+
+        if (analysis.Failing.Length > 0)
+        {
+            var smallestFailing = analysis.Failing.Min();
+            analysis.NonMonotonic = analysis.Passing.Any(p => p > smallestFailing);
+            if (!analysis.NonMonotonic)
+            {
+                analysis.FailingFrom = smallestFailing;
+            }
+        }
+
+        return analysis;
+    }
+}

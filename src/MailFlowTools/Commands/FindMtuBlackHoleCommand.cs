@@ -1,0 +1,72 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using MailFlowTools.Core.Errors;
+using MailFlowTools.Core.PathMtu;
+
+namespace MailFlowTools.Commands;
+
+/// <summary>Finds the exact path MTU to a host, proves a PMTU discovery black hole, and catches loss of particular TCP payload sizes.</summary>
+[Cmdlet(VerbsCommon.Find, "MtuBlackHole")]
+[OutputType(typeof(MtuProbeResult))]
+public sealed class FindMtuBlackHoleCommand : AsyncCmdlet
+{
+    /// <summary>Host names or addresses; Get-SendConnector's SmartHosts, Test-NetConnection's RemoteAddress and similar bind by property name.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Address", "Exchange", "HostName", "SmartHost", "RemoteAddress", "IPAddress")]
+    [ValidateNotNullOrEmpty]
+    public string[] ComputerName { get; set; } = Array.Empty<string>();
+
+    [Parameter]
+    public MtuProbeMethod Method { get; set; } = MtuProbeMethod.Auto;
+
+    [Parameter]
+    public int Port { get; set; } = 25;
+
+    /// <summary>Smallest IP packet size to try (IPv4 68..65535, IPv6 1280..65535); 0 for the method's default.</summary>
+    [Parameter]
+    public int MinSize { get; set; }
+
+    /// <summary>Largest IP packet size to try; 0 for the outgoing interface's MTU.</summary>
+    [Parameter]
+    public int MaxSize { get; set; }
+
+    [Parameter]
+    public int[] PayloadSize { get; set; } = Array.Empty<int>();
+
+    [Parameter]
+    public double TimeoutSeconds { get; set; } = MtuProbeOptions.DefaultTimeoutSeconds;
+
+    [Parameter]
+    public MtuProbeAddressFamily AddressFamily { get; set; } = MtuProbeAddressFamily.Any;
+
+    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
+    {
+        var engine = new PathMtuEngine(Reporter);
+        foreach (var name in ComputerName)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var options = new MtuProbeOptions
+            {
+                ComputerName = name,
+                Method = Method,
+                Port = Port,
+                MinSize = MinSize,
+                MaxSize = MaxSize,
+                PayloadSizes = PayloadSize ?? Array.Empty<int>(),
+                TimeoutSeconds = TimeoutSeconds,
+                AddressFamily = AddressFamily,
+            };
+
+            try
+            {
+                await engine.RunAsync(options, Emit, cancellationToken);
+            }
+            catch (MailFlowException ex) when (!ex.IsInvalidInvocation)
+            {
+                EmitError(ex);
+            }
+        }
+    }
+}
