@@ -99,6 +99,8 @@ public static class TcpInfoReader
             BytesAcked = U64(120),
             BytesReceived = U64(128),
             NotSentBytes = U32Opt(144),
+            DataSegmentsIn = U32Opt(152),
+            DataSegmentsOut = U32Opt(156),
             BytesSent = U64(200),
             BytesRetransmitted = U64(208),
         };

@@ -61,6 +61,11 @@ public sealed class TcpInfoSnapshot
     /// <summary>Bytes written by the application that the kernel has not sent yet (Linux ≥ 4.6).</summary>
     public long? NotSentBytes { get; init; }
 
+    /// <summary>Segments carrying data received and sent (Linux ≥ 4.6).</summary>
+    public long? DataSegmentsIn { get; init; }
+
+    public long? DataSegmentsOut { get; init; }
+
     /// <summary>Milliseconds since the last ACK was received (Linux).</summary>
     public long? LastAckReceivedMsAgo { get; init; }
 
