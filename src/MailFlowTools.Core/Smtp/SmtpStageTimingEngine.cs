@@ -655,14 +655,15 @@ public sealed class SmtpStageTimingEngine
                 {
                     // The last ACK came between the previous poll and this one; the kernel's "ms since last ACK"
                     // (jiffies, up to 4 ms coarse) narrows it when this poll ran late.
-                    var end = (previousPollMs + now) / 2;
-                    if (now - previousPollMs > 3 && snapshot.LastAckReceivedMsAgo is long ago)
+                    var lower = Math.Max(previousPollMs, firstWriteMs ?? previousPollMs);
+                    var end = (lower + now) / 2;
+                    if (now - lower > 3 && snapshot.LastAckReceivedMsAgo is long ago)
                     {
-                        end = Math.Max(previousPollMs, Math.Min(now, now - ago - 2));
+                        end = Math.Max(lower, Math.Min(now, now - ago - 2));
                     }
 
                     rec.WireStartMs = firstWriteMs;
-                    rec.WireEndMs = Math.Max(end, firstWriteMs ?? end);
+                    rec.WireEndMs = end;
                     outcome = SmtpStageOutcome.Ok;
                     break;
                 }
