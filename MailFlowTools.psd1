@@ -15,6 +15,7 @@
         'Test-EdnsReachability'
         'Test-MxPath'
         'Find-MtuBlackHole'
+        'Debug-MailFlow'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -17,6 +17,10 @@ fi
 if [ "$(id -u)" = 0 ]; then
   # The lab's Debian packages (installed with their services kept from starting); the lab fixture brings it up.
   bash tests/lab/lab.sh install
+  # Headless Chromium renders Debug-MailFlow's HTML report in the report tests (skipped without it).
+  if ! command -v chromium >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null || echo "chromium could not be installed; the report rendering tests will be skipped." >&2
+  fi
 fi
 
 if [ ! -d tests/syntax/node_modules/tree-sitter-powershell ]; then

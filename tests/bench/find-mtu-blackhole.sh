@@ -34,6 +34,12 @@ for a in 198.51.100.27 2001:db8:5::27 198.51.100.28 2001:db8:5::28 198.51.100.26
     printf '%-16s %-14s %-8s %-10s %-8s %s\n' "$a" mailflow "$pmtu" "$bh" "$s" "engine ${ms} ms"
 
     t=$(now)
+    json=$("${NS[@]}" dotnet "$dll" Find-MtuBlackHole "$a" --method Icmp --json || true)
+    s=$(elapsed "$t")
+    read -r pmtu bh ms <<<"$(python3 -c 'import json,sys; r=json.load(sys.stdin)[0]; print(r["PathMtu"], r["BlackHole"], r["ElapsedMs"])' <<<"$json")"
+    printf '%-16s %-14s %-8s %-10s %-8s %s\n' "$a" "mailflow icmp" "$pmtu" "$bh" "$s" "engine ${ms} ms"
+
+    t=$(now)
     out=$("${NS[@]}" timeout 300 tracepath -n "$a" 2>&1 || true)
     s=$(elapsed "$t")
     pmtu=$(grep -o 'pmtu [0-9]*' <<<"$out" | tail -1 | awk '{print $2}')
@@ -44,3 +50,20 @@ for a in 198.51.100.27 2001:db8:5::27 198.51.100.28 2001:db8:5::28 198.51.100.26
     s=$(elapsed "$t")
     printf '%-16s %-14s %-8s %-10s %-8s %s\n' "$a" "ping search" "$pmtu" "n/a" "$s" ""
 done
+
+# Size-specific loss (incident 2): the sweep against one envelope write per size with the lab's probe.py,
+# one attempt each, in sequence (what a by-hand check looks like). Neither tracepath nor ping can see it.
+a=198.51.100.26
+sizes=$(python3 -c 'print(" ".join(map(str, [100,200,254,255,256,257,258,300,400,510,511,512,513,514,600,700,800,900,1022,1023,1024,1025,1026,1100,1200,1300,1400,1448,1460,2046,2047,2048,2049,2050])))')
+t=$(now)
+json=$("${NS[@]}" dotnet "$dll" Find-MtuBlackHole "$a" --method Sweep --json || true)
+s=$(elapsed "$t")
+failing=$(python3 -c 'import json,sys; r=json.load(sys.stdin)[0]; print(",".join(map(str, r["FailingPayloadSizes"])), r["ElapsedMs"])' <<<"$json")
+printf '%-16s %-14s %-28s %-8s %s\n' "$a" "mailflow sweep" "failing ${failing% *}" "$s" "engine ${failing##* } ms, 3 attempts per failing size"
+t=$(now)
+lost=()
+for n in $sizes; do
+    "${NS[@]}" python3 "$repo/tests/lab/probe.py" envelope "$a" "$n" --timeout 2 >/dev/null 2>&1 || lost+=("$n")
+done
+s=$(elapsed "$t")
+printf '%-16s %-14s %-28s %-8s %s\n' "$a" "probe.py loop" "failing $(IFS=,; echo "${lost[*]}")" "$s" "one attempt per size, sequential"

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Reflection;
+using MailFlowTools.Core.Diagnosis;
 using MailFlowTools.Core.Findings;
 
 namespace MailFlowTools.Cli.Output;
@@ -30,6 +31,12 @@ public static class TextOutput
 
     private static void WriteObject(TextWriter writer, object result)
     {
+        if (result is MailFlowDiagnosis diagnosis)
+        {
+            DiagnosisText.Write(writer, diagnosis);
+            return;
+        }
+
         var properties = result.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToList();
         var scalars = new List<(string Name, string Value)>();
         var nested = new List<(string Name, IList Items)>();

@@ -12,25 +12,32 @@ namespace MailFlowTools.Core.Diagnosis;
 /// </summary>
 public static class CauseAnalyzer
 {
-    // Highest first. Each entry: the code, where such a fault sits, and a plain-words headline.
-    private static readonly (string Code, FaultLocation Location, string Headline)[] Ranking =
+    // Highest first. Each entry: the code, where such a fault sits, a plain-words headline, and optionally which
+    // findings of that code qualify at this rank.
+    private static readonly (string Code, FaultLocation Location, string Headline, Func<StagedFinding, bool>? Qualifies)[] Ranking =
     {
-        (FindingCodes.NullMx, FaultLocation.RemoteHost, "The domain publishes a null MX: it accepts no mail by design."),
-        (FindingCodes.DnsLookupFailed, FaultLocation.RemoteHost, "The domain's MX lookup failed, so no sender can find its mail servers."),
-        (FindingCodes.LargeUdpResponsesLost, FaultLocation.Path, "Large DNS answers are lost over UDP on the way from a DNS server: fragments are being dropped."),
-        (FindingCodes.NoBannerAfterConnect, FaultLocation.RemoteHost, "An MX host accepts TCP connections but never sends the SMTP banner."),
-        (FindingCodes.BannerMasked, FaultLocation.Path, "A middlebox rewrites the SMTP banner (an SMTP \"fixup\"/inspection feature)."),
-        (FindingCodes.SizeSpecificLoss, FaultLocation.Path, "A device on the path loses TCP segments of particular sizes."),
-        (FindingCodes.PmtudBlackHole, FaultLocation.Path, "Path MTU discovery is broken: large packets are dropped and no \"too big\" error comes back."),
-        (FindingCodes.TransferStalled, FaultLocation.Path, "The path stops forwarding the session partway through the message data."),
-        (FindingCodes.LocalPort25Blocked, FaultLocation.LocalNetwork, "Outbound connections to port 25 are blocked near the sender."),
-        (FindingCodes.AllHopsFailed, FaultLocation.Unknown, "No MX host of the domain could be reached."),
-        (FindingCodes.TcpFallbackBlocked, FaultLocation.Path, "DNS over TCP is blocked, so truncated answers cannot be retried."),
-        (FindingCodes.EndOfDataSplitFails, FaultLocation.Path, "The end of the message is lost when \".\" and CRLF arrive in separate packets."),
-        (FindingCodes.StartTlsFailed, FaultLocation.RemoteHost, "STARTTLS fails, so a sender that requires TLS cannot deliver."),
-        (FindingCodes.Ipv6PathBroken, FaultLocation.Path, "The IPv6 path to the MX hosts is broken while IPv4 works."),
-        (FindingCodes.MxTargetHasNoAddress, FaultLocation.RemoteHost, "An MX target has no address."),
-        (FindingCodes.ServerUnreachable, FaultLocation.Path, "A DNS server for the domain does not answer."),
+        (FindingCodes.NullMx, FaultLocation.RemoteHost, "The domain publishes a null MX: it accepts no mail by design.", null),
+        (FindingCodes.DnsLookupFailed, FaultLocation.RemoteHost, "The domain's MX lookup failed, so no sender can find its mail servers.", null),
+        (FindingCodes.LargeUdpResponsesLost, FaultLocation.Path, "Large DNS answers are lost over UDP on the way from a DNS server: fragments are being dropped.", IsError),
+        (FindingCodes.NoBannerAfterConnect, FaultLocation.RemoteHost, "An MX host accepts TCP connections but never sends the SMTP banner.", null),
+        (FindingCodes.BannerMasked, FaultLocation.Path, "A middlebox rewrites the SMTP banner (an SMTP \"fixup\"/inspection feature).", null),
+        (FindingCodes.SizeSpecificLoss, FaultLocation.Path, "A device on the path loses TCP segments of particular sizes.", IsNonMonotonic),
+        (FindingCodes.PmtudBlackHole, FaultLocation.Path, "Path MTU discovery is broken: large packets are dropped and no \"too big\" error comes back.", null),
+        (FindingCodes.TransferStalled, FaultLocation.Path, "The path stops forwarding the session partway through the message data.", null),
+
+        // Every size from some point up failing is a size limit: explained by a black hole or a stall when one was found.
+        (FindingCodes.SizeSpecificLoss, FaultLocation.Path, "A device on the path drops TCP segments above a certain size.", null),
+        (FindingCodes.LocalPort25Blocked, FaultLocation.LocalNetwork, "Outbound connections to port 25 are blocked near the sender.", null),
+        (FindingCodes.AllHopsFailed, FaultLocation.Unknown, "No MX host of the domain could be reached.", null),
+
+        // Lost large answers that smaller buffers still get complete cost only optional records: secondary to SMTP failures.
+        (FindingCodes.LargeUdpResponsesLost, FaultLocation.Path, "Large DNS answers are lost over UDP on the way from a DNS server: fragments are being dropped.", null),
+        (FindingCodes.TcpFallbackBlocked, FaultLocation.Path, "DNS over TCP is blocked, so truncated answers cannot be retried.", null),
+        (FindingCodes.EndOfDataSplitFails, FaultLocation.Path, "The end of the message is lost when \".\" and CRLF arrive in separate packets.", null),
+        (FindingCodes.StartTlsFailed, FaultLocation.RemoteHost, "STARTTLS fails, so a sender that requires TLS cannot deliver.", null),
+        (FindingCodes.Ipv6PathBroken, FaultLocation.Path, "The IPv6 path to the MX hosts is broken while IPv4 works.", null),
+        (FindingCodes.MxTargetHasNoAddress, FaultLocation.RemoteHost, "An MX target has no address.", null),
+        (FindingCodes.ServerUnreachable, FaultLocation.Path, "A DNS server for the domain does not answer.", null),
     };
 
     public static CauseVerdict Analyze(IReadOnlyList<StagedFinding> findings)
@@ -41,16 +48,16 @@ public static class CauseAnalyzer
             .Select(f => $"{f.Stage}: {f.Subject}: [{f.Finding.Severity}] {f.Finding.Code}: {f.Finding.Message}")
             .ToList();
 
-        foreach (var (code, location, headline) in Ranking)
+        foreach (var (code, location, headline, qualifies) in Ranking)
         {
-            var match = problems.FirstOrDefault(f => f.Finding.Code == code);
+            var match = problems.FirstOrDefault(f => f.Finding.Code == code && (qualifies is null || qualifies(f)));
             if (match is null)
             {
                 continue;
             }
 
             var summary = headline + " " + match.Finding.Message;
-            return new CauseVerdict(code, location, summary.Trim(), match.Finding.Recommendation, chain);
+            return new CauseVerdict(code, LocationOf(match, location), summary.Trim(), match.Finding.Recommendation, chain);
         }
 
         // A problem outside the ranking: name it rather than hide it.
@@ -62,6 +69,37 @@ public static class CauseAnalyzer
 
         return new CauseVerdict(FindingCodes.None, FaultLocation.None, "No path problem found: DNS, the MX hosts and the SMTP session all worked.", string.Empty, chain);
     }
+
+    /// <summary>
+    /// Where a fault sits when the code alone does not say: an MX set where nothing answers at all points at the path
+    /// (or a host that is down); hosts that refuse or never greet point at the destination.
+    /// </summary>
+    private static FaultLocation LocationOf(StagedFinding finding, FaultLocation byCode)
+    {
+        if (finding.Finding.Code != FindingCodes.AllHopsFailed || !finding.Finding.Evidence.TryGetValue("Outcomes", out var value) || value is not string outcomes)
+        {
+            return byCode;
+        }
+
+        var kinds = outcomes.Split(',').Select(o => o.Trim().Split(' ')[0]).Where(o => o.Length > 0).Distinct().ToList();
+        if (kinds.Count > 0 && kinds.All(k => k is "ConnectTimeout" or "Unreachable"))
+        {
+            return FaultLocation.Path;
+        }
+
+        if (kinds.Count > 0 && kinds.All(k => k is "ConnectRefused" or "NoBanner" or "BannerRejected" or "BannerTempFailed" or "EhloFailed" or "TlsFailed"))
+        {
+            return FaultLocation.RemoteHost;
+        }
+
+        return byCode;
+    }
+
+    private static bool IsError(StagedFinding finding) => finding.Finding.Severity == FindingSeverity.Error;
+
+    /// <summary>Loss of particular sizes (a failing size below a passing one), as opposed to a size limit.</summary>
+    private static bool IsNonMonotonic(StagedFinding finding) =>
+        finding.Finding.Evidence.TryGetValue("NonMonotonic", out var value) ? value is true : finding.Finding.Severity == FindingSeverity.Error;
 
     /// <summary>The rank of a code (lower is more specific), or int.MaxValue when unranked.</summary>
     public static int RankOf(string code)

@@ -86,6 +86,7 @@ public static class TcpInfoReader
             State = b[0],
             Retransmits = b[2],
             Backoff = b[4],
+            Options = b[5],
             RetransmitTimeoutMicroseconds = U32(8),
             SendMss = (int)U32(16),
             UnackedSegments = U32(24),
@@ -98,6 +99,8 @@ public static class TcpInfoReader
             BytesAcked = U64(120),
             BytesReceived = U64(128),
             NotSentBytes = U32Opt(144),
+            DataSegmentsIn = U32Opt(152),
+            DataSegmentsOut = U32Opt(156),
             BytesSent = U64(200),
             BytesRetransmitted = U64(208),
         };

@@ -61,6 +61,14 @@ public sealed class TcpInfoSnapshot
     /// <summary>Bytes written by the application that the kernel has not sent yet (Linux ≥ 4.6).</summary>
     public long? NotSentBytes { get; init; }
 
+    /// <summary>Segments carrying data received and sent (Linux ≥ 4.6).</summary>
+    public long? DataSegmentsIn { get; init; }
+
+    public long? DataSegmentsOut { get; init; }
+
     /// <summary>Milliseconds since the last ACK was received (Linux).</summary>
     public long? LastAckReceivedMsAgo { get; init; }
+
+    /// <summary>tcpi_options bits (Linux): 1 timestamps, 2 SACK, 4 window scaling. Timestamps add 12 bytes to every segment.</summary>
+    public int? Options { get; init; }
 }

@@ -44,6 +44,28 @@ internal sealed class TimestampedSocketStream : Stream
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    /// <summary>
+    /// Turns kernel receive timestamps on. Call before connecting: data that arrives before the option is set
+    /// (a fast greeting) carries no timestamp.
+    /// </summary>
+    public static bool TryEnable(Socket socket)
+    {
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || IntPtr.Size != 8)
+        {
+            return false;
+        }
+
+        try
+        {
+            socket.SetRawSocketOption(SolSocket, SoTimestampNs, BitConverter.GetBytes(1));
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or PlatformNotSupportedException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
     public static TimestampedSocketStream? TryCreate(Socket socket)
     {
         if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || IntPtr.Size != 8)

@@ -13,7 +13,6 @@ namespace MailFlowTools.Core.PathMtu;
 internal static class LinuxSockets
 {
     public const int SolIp = 0;
-    public const int SolTcp = 6;
     public const int SolIpv6 = 41;
     public const int SolRaw = 255;
     public const int IpproIcmpv6 = 58;
@@ -29,9 +28,6 @@ internal static class LinuxSockets
     public const int Ipv6PmtuDiscProbe = 3;
     public const int IcmpFilter = 1;
     public const int Icmp6Filter = 1;
-
-    public const int TcpMaxSeg = 2;
-    public const int TcpInfo = 11;
 
     private const int MsgDontWait = 0x40;
     private const int MsgErrQueue = 0x2000;

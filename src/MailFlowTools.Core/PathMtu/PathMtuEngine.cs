@@ -131,6 +131,13 @@ public sealed class PathMtuEngine
             _reporter.Verbose($"{address}: -MinSize {options.MinSize} raised to {familyFloor}, the smallest IPv6 MTU.");
         }
 
+        // The TCP method clamps the MSS before connect; where the OS does not allow that (Windows) it cannot run.
+        var tcpUsable = TcpSocketOptions.CanSetMaxSegment;
+        if (options.Method == MtuProbeMethod.Tcp && !tcpUsable)
+        {
+            throw new MailFlowException(ErrorIds.SocketOptionUnsupported, MailFlowErrorCategory.NotInstalled, "The TCP method needs to choose the segment size (TCP_MAXSEG), which this operating system does not allow; use -Method Icmp or -Method Sweep.", address.ToString());
+        }
+
         var methods = new List<MtuProbeMethod>();
         var attempts = new List<MtuProbeAttempt>();
         MtuVerdict? verdict = null;
@@ -156,7 +163,7 @@ public sealed class PathMtuEngine
             }
 
             Progress(options, address, $"TCP port {options.Port}");
-            using var prober = new TcpSegmentProber(new IPEndPoint(address, options.Port), options.Timeout, tuning, local.KernelTcpMtuProbing);
+            using var prober = new TcpSegmentProber(new IPEndPoint(address, options.Port), options.Timeout, tuning, local.KernelTcpMtuProbing, _reporter);
             var ledger = new SizeLedger(tcpMin, tcpMax);
             var search = new BoundarySearch(ledger, _reporter, $"TCP {address}:{options.Port}")
             {
@@ -176,7 +183,7 @@ public sealed class PathMtuEngine
                 return null;
             }
 
-            return MtuVerdict.From(ledger, tuning.LossConfirmations, tooBigObservable: SmtpProbeConnection.TcpInfoAvailable);
+            return MtuVerdict.From(ledger, tuning.LossConfirmations, tooBigObservable: System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Linux));
         }
 
         if (options.Method is MtuProbeMethod.Icmp or MtuProbeMethod.Auto)
@@ -227,12 +234,12 @@ public sealed class PathMtuEngine
 
             // Echo requests that vanish may only meet a filter on large ICMP, not a path limit (and a "too big"
             // naming a larger MTU says so): cross-check over SMTP before blaming the path.
-            if (options.Method == MtuProbeMethod.Auto && verdict is { BoundarySilent: true, LargestPassed: { } lo, SmallestLost: { } hi } && hi >= tcpMin && hi <= tcpMax)
+            if (options.Method == MtuProbeMethod.Auto && tcpUsable && verdict is { BoundarySilent: true, LargestPassed: { } lo, SmallestLost: { } hi } && hi >= tcpMin && hi <= tcpMax)
             {
                 tcpRan = true;
                 methods.Add(MtuProbeMethod.Tcp);
                 Progress(options, address, $"TCP port {options.Port}: cross-check");
-                using var prober = new TcpSegmentProber(new IPEndPoint(address, options.Port), options.Timeout, tuning, local.KernelTcpMtuProbing);
+                using var prober = new TcpSegmentProber(new IPEndPoint(address, options.Port), options.Timeout, tuning, local.KernelTcpMtuProbing, _reporter);
                 var sizes = new List<int> { hi, hi };
                 if (lo >= tcpMin)
                 {
@@ -271,7 +278,7 @@ public sealed class PathMtuEngine
                 }
             }
 
-            if (options.Method == MtuProbeMethod.Auto && verdict is null)
+            if (options.Method == MtuProbeMethod.Auto && verdict is null && tcpUsable)
             {
                 verdict = await RunTcpAsync();
                 verdictMethod = MtuProbeMethod.Tcp;

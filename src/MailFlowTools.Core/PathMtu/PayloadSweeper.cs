@@ -8,6 +8,7 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Reporting;
+using MailFlowTools.Core.Smtp;
 
 namespace MailFlowTools.Core.PathMtu;
 
@@ -119,13 +120,9 @@ internal sealed class PayloadSweeper : IDisposable
         SmtpProbeConnection connection;
         try
         {
-            connection = await SmtpProbeConnection.ConnectAsync(_remote, null, _timeout, cancellationToken);
+            connection = await SmtpProbeConnection.ConnectAsync(_remote, null, _timeout, _reporter, $"mtu-sweep-{size}#{attempt}", cancellationToken);
         }
-        catch (SocketException ex)
-        {
-            return CouldNotRun("connect: " + ex.SocketErrorCode);
-        }
-        catch (TimeoutException ex)
+        catch (SmtpConnectionException ex)
         {
             return CouldNotRun("connect: " + ex.Message);
         }
@@ -139,7 +136,7 @@ internal sealed class PayloadSweeper : IDisposable
             }
 
             Interlocked.Increment(ref _sessions);
-            await connection.SendLineAsync("EHLO " + connection.EhloArgument(), cancellationToken);
+            await connection.SendLineAsync("EHLO " + connection.EhloArgument(), _timeout, cancellationToken);
             if (!await connection.WaitForRepliesAsync(2, _timeout, cancellationToken))
             {
                 connection.Abort();
@@ -150,7 +147,7 @@ internal sealed class PayloadSweeper : IDisposable
             // counted from the last reply, so a session fails only when replies stop.
             var wait = _timeout;
             var watch = Stopwatch.StartNew();
-            await connection.SendAsync(payload, cancellationToken);
+            await connection.SendAsync(payload, _timeout, cancellationToken, $"[{size} bytes of pipelined envelope, {commands} commands, in one write]");
             var completed = await WaitWhileRepliesFlowAsync(connection, 2 + commands, wait, cancellationToken);
             var replies = Math.Max(0, connection.ReplyCount - 2);
             var elapsed = watch.Elapsed.TotalMilliseconds;

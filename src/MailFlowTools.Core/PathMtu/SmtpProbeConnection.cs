@@ -1,120 +1,76 @@
 using System;
+using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using MailFlowTools.Core.Net;
+using MailFlowTools.Core.Reporting;
+using MailFlowTools.Core.Smtp;
 
 namespace MailFlowTools.Core.PathMtu;
 
 /// <summary>
-/// A bare SMTP client connection for path probes: optional MSS clamp before connect, Nagle off, a background
-/// reader that counts replies, and (Linux) TCP_INFO. Private to PathMtu until the shared SMTP engine lands.
+/// The shared <see cref="SmtpConnection"/> as a path probe needs it: replies are read in the background and
+/// counted while the caller watches TCP_INFO, the wait for replies restarts on progress, and a probe that
+/// failed is ended with a reset so the server does not hold a process until its own timeout.
 /// </summary>
 internal sealed class SmtpProbeConnection : IDisposable
 {
-    private readonly Socket _socket;
-    private readonly byte[] _buffer = new byte[16384];
+    private readonly SmtpConnection _connection;
+    private readonly List<SmtpReply> _replies = new();
     private readonly object _gate = new();
     private TaskCompletionSource<bool> _changed = NewSignal();
-    private Task? _reader;
-    private int _disposed;
 
-    private SmtpProbeConnection(Socket socket, IPEndPoint remote)
+    private SmtpProbeConnection(SmtpConnection connection)
     {
-        _socket = socket;
-        Remote = remote;
+        _connection = connection;
+        _ = Task.Run(ReadLoopAsync, CancellationToken.None);
     }
 
-    public IPEndPoint Remote { get; }
-
-    public bool IsIPv6 => Remote.AddressFamily == AddressFamily.InterNetworkV6;
-
-    public SmtpReplyCounter Replies { get; } = new();
+    public bool IsIPv6 => _connection.RemoteEndPoint.AddressFamily == AddressFamily.InterNetworkV6;
 
     /// <summary>True once the server closed the connection or the read failed.</summary>
     public bool Closed { get; private set; }
 
-    public static bool TcpInfoAvailable =>
-#if NET8_0_OR_GREATER
-        OperatingSystem.IsLinux();
-#else
-        false;
-#endif
-
-    /// <summary>Connects within <paramref name="timeout"/>; throws <see cref="SocketException"/> or <see cref="TimeoutException"/>.</summary>
-    public static async Task<SmtpProbeConnection> ConnectAsync(IPEndPoint remote, int? maxSegment, TimeSpan timeout, CancellationToken cancellationToken)
+    public int ReplyCount
     {
-        var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
+        get
         {
-            if (maxSegment is { } mss)
+            lock (_gate)
             {
-                SetMaxSegment(socket, mss);
+                return _replies.Count;
             }
-
-#if NET8_0_OR_GREATER
-            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                cts.CancelAfter(timeout);
-                try
-                {
-                    await socket.ConnectAsync(remote, cts.Token);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    throw new TimeoutException("No TCP handshake within " + timeout.TotalSeconds + " s.");
-                }
-            }
-#else
-            var connect = socket.ConnectAsync(remote);
-            var delay = Task.Delay(timeout, cancellationToken);
-            if (await Task.WhenAny(connect, delay) != connect)
-            {
-                socket.Dispose();
-                _ = connect.ContinueWith(t => t.Exception, TaskScheduler.Default);
-                cancellationToken.ThrowIfCancellationRequested();
-                throw new TimeoutException("No TCP handshake within " + timeout.TotalSeconds + " s.");
-            }
-
-            await connect;
-#endif
-            var connection = new SmtpProbeConnection(socket, remote);
-            connection._reader = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
-            return connection;
         }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+    }
+
+    /// <summary>
+    /// Connects with the MSS clamped (when given) and Nagle off. Throws <see cref="SmtpConnectionException"/>
+    /// (refused, timeout, unreachable) or <see cref="Errors.MailFlowException"/> (SocketOptionUnsupported).
+    /// </summary>
+    public static async Task<SmtpProbeConnection> ConnectAsync(IPEndPoint remote, int? maxSegment, TimeSpan timeout, IEngineReporter reporter, string session, CancellationToken cancellationToken)
+    {
+        var settings = new SmtpConnectionSettings { MaxSegmentSize = maxSegment, NoDelay = true };
+        var connection = await SmtpConnection.ConnectAsync(remote, settings, session, reporter, timeout, cancellationToken);
+        return new SmtpProbeConnection(connection);
     }
 
     /// <summary>The EHLO argument: an address literal of our end (RFC 5321 4.1.3), which needs no DNS name.</summary>
     public string EhloArgument()
     {
-        var local = (_socket.LocalEndPoint as IPEndPoint)?.Address;
-        if (local is null)
-        {
-            return "[127.0.0.1]";
-        }
-
+        var local = _connection.LocalEndPoint.Address;
         if (local.IsIPv4MappedToIPv6)
         {
             local = local.MapToIPv4();
         }
 
-        if (local.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            local = new IPAddress(local.GetAddressBytes());
-            return "[IPv6:" + local + "]";
-        }
-
-        return "[" + local + "]";
+        return local.AddressFamily == AddressFamily.InterNetworkV6
+            ? "[IPv6:" + new IPAddress(local.GetAddressBytes()) + "]"
+            : "[" + local + "]";
     }
 
-    /// <summary>Waits until at least <paramref name="count"/> complete replies arrived; false on timeout or close.</summary>
+    /// <summary>Waits until at least <paramref name="count"/> replies arrived; false on timeout or close.</summary>
     public async Task<bool> WaitForRepliesAsync(int count, TimeSpan wait, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + wait;
@@ -123,7 +79,7 @@ internal sealed class SmtpProbeConnection : IDisposable
             Task signal;
             lock (_gate)
             {
-                if (Replies.Count >= count)
+                if (_replies.Count >= count)
                 {
                     return true;
                 }
@@ -147,22 +103,19 @@ internal sealed class SmtpProbeConnection : IDisposable
         }
     }
 
-    public int ReplyCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return Replies.Count;
-            }
-        }
-    }
-
+    /// <summary>First line of reply <paramref name="index"/> (0 = banner), shortened for evidence.</summary>
     public string ReplyLine(int index)
     {
         lock (_gate)
         {
-            return index < Replies.Count ? SmtpReplyCounter.Printable(Replies.FirstLineOf(index)) : string.Empty;
+            if (index >= _replies.Count)
+            {
+                return string.Empty;
+            }
+
+            var reply = _replies[index];
+            var text = reply.Code.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + (reply.Lines.Count > 0 ? reply.Lines[0] : string.Empty);
+            return text.Length <= 120 ? text : text.Substring(0, 119) + "…";
         }
     }
 
@@ -170,58 +123,19 @@ internal sealed class SmtpProbeConnection : IDisposable
     {
         lock (_gate)
         {
-            return index < Replies.Count ? Replies.CodeOf(index) : 0;
+            return index < _replies.Count ? _replies[index].Code : 0;
         }
     }
 
-    /// <summary>Writes everything in one send call, so with Nagle off the stack cuts it only at the MSS.</summary>
-    public async Task SendAsync(byte[] data, CancellationToken cancellationToken)
-    {
-#if NET8_0_OR_GREATER
-        var sent = 0;
-        while (sent < data.Length)
-        {
-            sent += await _socket.SendAsync(data.AsMemory(sent), SocketFlags.None, cancellationToken);
-        }
-#else
-        var sent = 0;
-        while (sent < data.Length)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            sent += await _socket.SendAsync(new ArraySegment<byte>(data, sent, data.Length - sent), SocketFlags.None);
-        }
-#endif
-    }
+    /// <summary>Writes everything in one write, so with Nagle off the stack cuts it only at the MSS.</summary>
+    public Task SendAsync(byte[] data, TimeSpan timeout, CancellationToken cancellationToken, string? transcriptText = null) =>
+        _connection.WriteAsync(data, 0, data.Length, timeout, cancellationToken, transcriptText);
 
-    public Task SendLineAsync(string line, CancellationToken cancellationToken) => SendAsync(Encoding.ASCII.GetBytes(line + "\r\n"), cancellationToken);
+    public Task SendLineAsync(string line, TimeSpan timeout, CancellationToken cancellationToken) =>
+        SendAsync(Encoding.ASCII.GetBytes(line + "\r\n"), timeout, cancellationToken, line);
 
-    /// <summary>Linux TCP_INFO, or null elsewhere or when the call fails.</summary>
-    public TcpInfoSnapshot? TcpInfo()
-    {
-#if NET8_0_OR_GREATER
-        if (!OperatingSystem.IsLinux() || Volatile.Read(ref _disposed) != 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            Span<byte> buffer = stackalloc byte[256];
-            var length = _socket.GetRawSocketOption(LinuxSockets.SolTcp, LinuxSockets.TcpInfo, buffer);
-            return TcpInfoSnapshot.Parse(buffer.Slice(0, length));
-        }
-        catch (SocketException)
-        {
-            return null;
-        }
-        catch (ObjectDisposedException)
-        {
-            return null;
-        }
-#else
-        return null;
-#endif
-    }
+    /// <summary>TCP_INFO now (unavailable where the OS gives none).</summary>
+    public TcpInfoSnapshot TcpInfo() => _connection.ReadTcpInfo();
 
     /// <summary>Says goodbye politely (QUIT, brief wait for 221) without ever failing.</summary>
     public async Task QuitAsync(TimeSpan wait, CancellationToken cancellationToken)
@@ -229,13 +143,10 @@ internal sealed class SmtpProbeConnection : IDisposable
         try
         {
             var before = ReplyCount;
-            await SendLineAsync("QUIT", cancellationToken);
+            await SendLineAsync("QUIT", wait, cancellationToken);
             await WaitForRepliesAsync(before + 1, wait, cancellationToken);
         }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
+        catch (SmtpConnectionException)
         {
         }
     }
@@ -247,58 +158,24 @@ internal sealed class SmtpProbeConnection : IDisposable
     /// </summary>
     public void Abort()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
         try
         {
-            _socket.LingerState = new LingerOption(true, 0);
+            _connection.Socket.LingerState = new LingerOption(true, 0);
         }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
         }
 
-        _socket.Dispose();
+        _connection.Abort();
     }
 
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
+    public void Dispose() => _connection.Close();
 
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-
-        _socket.Dispose();
-    }
-
-    private static void SetMaxSegment(Socket socket, int mss)
-    {
-#if NET8_0_OR_GREATER
-        Span<byte> value = stackalloc byte[4];
-        BitConverter.TryWriteBytes(value, mss);
-
-        // TCP_MAXSEG is 2 on Linux and macOS, 4 on Windows.
-        socket.SetRawSocketOption(6, RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? 4 : 2, value);
-#else
-        socket.SetSocketOption(SocketOptionLevel.Tcp, (SocketOptionName)(RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? 4 : 2), mss);
-#endif
-    }
+    /// <summary>The IP packet size of a full segment on this connection: payload + TCP header and options + IP header.</summary>
+    public static int? FullSegmentPacketSize(TcpInfoSnapshot info, bool ipv6) =>
+        info.SendMss is int mss && info.Options is int options
+            ? mss + ((options & 1) != 0 ? 12 : 0) + 20 + (ipv6 ? 40 : 20)
+            : null;
 
     private static TaskCompletionSource<bool> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -308,16 +185,11 @@ internal sealed class SmtpProbeConnection : IDisposable
         {
             while (true)
             {
-                var n = await _socket.ReceiveAsync(new ArraySegment<byte>(_buffer), SocketFlags.None);
-                if (n <= 0)
-                {
-                    break;
-                }
-
+                var reply = await _connection.ReadReplyAsync(Timeout.InfiniteTimeSpan, CancellationToken.None);
                 TaskCompletionSource<bool> changed;
                 lock (_gate)
                 {
-                    Replies.Feed(_buffer, 0, n);
+                    _replies.Add(reply);
                     changed = _changed;
                     _changed = NewSignal();
                 }
@@ -325,10 +197,7 @@ internal sealed class SmtpProbeConnection : IDisposable
                 changed.TrySetResult(true);
             }
         }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
+        catch (Exception ex) when (ex is SmtpConnectionException or OperationCanceledException or ObjectDisposedException)
         {
         }
 

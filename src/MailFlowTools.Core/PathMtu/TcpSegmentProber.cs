@@ -7,6 +7,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using MailFlowTools.Core.Reporting;
+using MailFlowTools.Core.Smtp;
 
 namespace MailFlowTools.Core.PathMtu;
 
@@ -25,13 +27,15 @@ internal sealed class TcpSegmentProber : IDisposable
     private readonly MtuSearchTuning _tuning;
     private readonly SemaphoreSlim _gate;
     private readonly int? _kernelMtuProbing;
+    private readonly IEngineReporter _reporter;
     private int _peerMss;
     private int _connected;
     private string? _unreachable;
 
     /// <param name="kernelMtuProbing">net.ipv4.tcp_mtu_probing: with 2 the kernel starts every connection at tcp_base_mss.</param>
-    public TcpSegmentProber(IPEndPoint remote, TimeSpan timeout, MtuSearchTuning tuning, int? kernelMtuProbing = null)
+    public TcpSegmentProber(IPEndPoint remote, TimeSpan timeout, MtuSearchTuning tuning, int? kernelMtuProbing = null, IEngineReporter? reporter = null)
     {
+        _reporter = reporter ?? NullEngineReporter.Instance;
         _remote = remote;
         _timeout = timeout;
         _tuning = tuning;
@@ -87,17 +91,12 @@ internal sealed class TcpSegmentProber : IDisposable
         }
 
         SmtpProbeConnection connection;
+        var session = $"mtu-tcp-{request.Size}#{request.Attempt}";
         try
         {
-            connection = await SmtpProbeConnection.ConnectAsync(_remote, clamp, _timeout, cancellationToken);
+            connection = await SmtpProbeConnection.ConnectAsync(_remote, clamp, _timeout, _reporter, session, cancellationToken);
         }
-        catch (SocketException ex)
-        {
-            LastError = "connect to " + _remote + ": " + ex.SocketErrorCode;
-            Volatile.Write(ref _unreachable, LastError);
-            return Attempt(request, request.Size, MtuProbeOutcome.Error, detail: LastError);
-        }
-        catch (TimeoutException ex)
+        catch (SmtpConnectionException ex)
         {
             LastError = "connect to " + _remote + ": " + ex.Message;
             Volatile.Write(ref _unreachable, LastError);
@@ -106,123 +105,137 @@ internal sealed class TcpSegmentProber : IDisposable
 
         using (connection)
         {
-            if (!await connection.WaitForRepliesAsync(1, _timeout, cancellationToken))
+            try
             {
-                LastError = "no SMTP banner from " + _remote;
-                Volatile.Write(ref _unreachable, LastError);
+                return await MeasureAsync(connection, request, clamp, cancellationToken);
+            }
+            catch (SmtpConnectionException ex)
+            {
                 connection.Abort();
-                return Attempt(request, request.Size, MtuProbeOutcome.Error, detail: LastError);
+                return Attempt(request, request.Size, MtuProbeOutcome.Error, detail: ex.Message);
             }
+        }
+    }
 
-            Interlocked.Exchange(ref _connected, 1);
-            var first = connection.TcpInfo();
-            var actual = first?.FullSegmentPacketSize(IsIPv6) ?? request.Size;
-            var limit = string.Empty;
-            if (first is not null && actual < request.Size)
+    private async Task<MtuProbeAttempt> MeasureAsync(SmtpProbeConnection connection, ProbeRequest request, int clamp, CancellationToken cancellationToken)
+    {
+        if (!await connection.WaitForRepliesAsync(1, _timeout, cancellationToken))
+        {
+            LastError = "no SMTP banner from " + _remote;
+            Volatile.Write(ref _unreachable, LastError);
+            connection.Abort();
+            return Attempt(request, request.Size, MtuProbeOutcome.Error, detail: LastError);
+        }
+
+        Interlocked.Exchange(ref _connected, 1);
+        var first = connection.TcpInfo();
+        var actual = SmtpProbeConnection.FullSegmentPacketSize(first, IsIPv6) ?? request.Size;
+        var limit = string.Empty;
+        if (actual < request.Size)
+        {
+            if (first.PathMtu is int pmtu && pmtu < request.Size)
             {
-                if (first.Pmtu < request.Size)
-                {
-                    limit = $"capped at {actual} by the route's path MTU {first.Pmtu}; ";
-                }
-                else if (_kernelMtuProbing == 2)
-                {
-                    limit = $"capped at {actual} by the kernel's own MTU probing (net.ipv4.tcp_mtu_probing=2 starts at tcp_base_mss); ";
-                }
-                else
-                {
-                    var peer = (int)first.SendMss + first.OptionBytes;
-                    InterlockedMax(ref _peerMss, peer);
-                    limit = $"capped at {actual} by the server's MSS {peer}; ";
-                }
+                limit = $"capped at {actual} by the route's path MTU {pmtu}; ";
             }
-
-            await connection.SendLineAsync("EHLO " + connection.EhloArgument(), cancellationToken);
-            if (!await connection.WaitForRepliesAsync(2, _timeout, cancellationToken))
+            else if (_kernelMtuProbing == 2)
             {
-                LastError = "no EHLO reply from " + _remote;
-                connection.Abort();
-                return Attempt(request, actual, MtuProbeOutcome.Error, detail: limit + LastError);
-            }
-
-            var before = connection.TcpInfo();
-            var payloadSize = before is null ? clamp + 100 : (int)before.SendMss + 100;
-            payloadSize = Math.Min(EnvelopePayload.MaxPayloadSize, Math.Max(EnvelopePayload.MinPayloadSize, payloadSize));
-            var (payload, commands) = EnvelopePayload.Build(payloadSize);
-            var watch = Stopwatch.StartNew();
-            await connection.SendAsync(payload, cancellationToken);
-
-            var outcome = MtuProbeOutcome.Lost;
-            int? reported = null;
-            string detail;
-            while (true)
-            {
-                var now = connection.TcpInfo();
-                if (now is not null && before is not null)
-                {
-                    if (now.Pmtu < before.Pmtu)
-                    {
-                        outcome = MtuProbeOutcome.TooBig;
-                        reported = (int)now.Pmtu;
-                        detail = $"the kernel lowered the connection's path MTU from {before.Pmtu} to {now.Pmtu}: a 'too big' error arrived";
-                        break;
-                    }
-
-                    if (now.SendMss < before.SendMss)
-                    {
-                        detail = $"not acknowledged at full size; the kernel's own MTU probing cut the MSS from {before.SendMss} to {now.SendMss}";
-                        break;
-                    }
-
-                    if (now.BytesAcked >= before.BytesAcked + (ulong)payloadSize)
-                    {
-                        outcome = MtuProbeOutcome.Passed;
-                        detail = $"{payloadSize} bytes acknowledged in {Ms(watch)} ms";
-                        break;
-                    }
-
-                    if (now.Retransmits >= _tuning.TcpLossRetransmits)
-                    {
-                        detail = $"{now.Unacked} segment(s) unacknowledged after {now.Retransmits} retransmission timeouts ({Ms(watch)} ms)";
-                        break;
-                    }
-                }
-                else if (connection.ReplyCount >= 2 + commands)
-                {
-                    outcome = MtuProbeOutcome.Passed;
-                    detail = $"all {commands} replies in {Ms(watch)} ms";
-                    break;
-                }
-
-                if (connection.Closed)
-                {
-                    outcome = MtuProbeOutcome.Error;
-                    detail = "the server closed the connection";
-                    break;
-                }
-
-                if (watch.Elapsed >= _timeout)
-                {
-                    detail = $"not acknowledged within {_timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s";
-                    break;
-                }
-
-                await Task.Delay(10, cancellationToken);
-            }
-
-            if (outcome == MtuProbeOutcome.Passed)
-            {
-                // Let the replies arrive and say goodbye, so the server logs a clean session.
-                await connection.WaitForRepliesAsync(2 + commands, TimeSpan.FromMilliseconds(500), cancellationToken);
-                await connection.QuitAsync(TimeSpan.FromMilliseconds(200), cancellationToken);
+                limit = $"capped at {actual} by the kernel's own MTU probing (net.ipv4.tcp_mtu_probing=2 starts at tcp_base_mss); ";
             }
             else
             {
-                connection.Abort();
+                var peer = actual - (IsIPv6 ? 60 : 40);
+                InterlockedMax(ref _peerMss, peer);
+                limit = $"capped at {actual} by the server's MSS {peer}; ";
+            }
+        }
+
+        await connection.SendLineAsync("EHLO " + connection.EhloArgument(), _timeout, cancellationToken);
+        if (!await connection.WaitForRepliesAsync(2, _timeout, cancellationToken))
+        {
+            LastError = "no EHLO reply from " + _remote;
+            connection.Abort();
+            return Attempt(request, actual, MtuProbeOutcome.Error, detail: limit + LastError);
+        }
+
+        var before = connection.TcpInfo();
+        var payloadSize = (before.SendMss ?? clamp) + 100;
+        payloadSize = Math.Min(EnvelopePayload.MaxPayloadSize, Math.Max(EnvelopePayload.MinPayloadSize, payloadSize));
+        var (payload, commands) = EnvelopePayload.Build(payloadSize);
+        var watch = Stopwatch.StartNew();
+        await connection.SendAsync(payload, _timeout, cancellationToken, $"[{payloadSize} bytes of pipelined envelope, {commands} commands, in one write]");
+
+        var outcome = MtuProbeOutcome.Lost;
+        int? reported = null;
+        string detail;
+        var tcpInfo = before.IsAvailable && before.BytesAcked is not null;
+        while (true)
+        {
+            var now = connection.TcpInfo();
+            if (tcpInfo && now.IsAvailable)
+            {
+                if (now.PathMtu < before.PathMtu)
+                {
+                    outcome = MtuProbeOutcome.TooBig;
+                    reported = now.PathMtu;
+                    detail = $"the kernel lowered the connection's path MTU from {before.PathMtu} to {now.PathMtu}: a 'too big' error arrived";
+                    break;
+                }
+
+                if (now.SendMss < before.SendMss)
+                {
+                    detail = $"not acknowledged at full size; the kernel's own MTU probing cut the MSS from {before.SendMss} to {now.SendMss}";
+                    break;
+                }
+
+                if (now.BytesAcked >= before.BytesAcked + payloadSize)
+                {
+                    outcome = MtuProbeOutcome.Passed;
+                    detail = $"{payloadSize} bytes acknowledged in {Ms(watch)} ms";
+                    break;
+                }
+
+                if (now.Retransmits >= _tuning.TcpLossRetransmits)
+                {
+                    detail = $"{now.UnackedSegments} segment(s) unacknowledged after {now.Retransmits} retransmission timeouts ({Ms(watch)} ms)";
+                    break;
+                }
+            }
+            else if (connection.ReplyCount >= 2 + commands)
+            {
+                outcome = MtuProbeOutcome.Passed;
+                detail = $"all {commands} replies in {Ms(watch)} ms";
+                break;
             }
 
-            var rtt = first is null ? (double?)null : first.RttUs / 1000.0;
-            return Attempt(request, actual, outcome, rtt, reported, limit + detail);
+            if (connection.Closed)
+            {
+                outcome = MtuProbeOutcome.Error;
+                detail = "the server closed the connection";
+                break;
+            }
+
+            if (watch.Elapsed >= _timeout)
+            {
+                detail = $"not acknowledged within {_timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s";
+                break;
+            }
+
+            await Task.Delay(10, cancellationToken);
         }
+
+        if (outcome == MtuProbeOutcome.Passed)
+        {
+            // Let the replies arrive and say goodbye, so the server logs a clean session.
+            await connection.WaitForRepliesAsync(2 + commands, TimeSpan.FromMilliseconds(500), cancellationToken);
+            await connection.QuitAsync(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
+        else
+        {
+            connection.Abort();
+        }
+
+        var rtt = first.RttMicroseconds is long us ? us / 1000.0 : (double?)null;
+        return Attempt(request, actual, outcome, rtt, reported, limit + detail);
     }
 
     private static MtuProbeAttempt Attempt(ProbeRequest request, int actual, MtuProbeOutcome outcome, double? rtt = null, int? reported = null, string? detail = null) =>

@@ -110,6 +110,9 @@ public sealed class SmtpConnection : IDisposable
         try
         {
             socket.NoDelay = settings.NoDelay;
+#if NET8_0_OR_GREATER
+            TimestampedSocketStream.TryEnable(socket);
+#endif
             if (settings.MaxSegmentSize is int mss)
             {
                 TcpSocketOptions.SetMaxSegment(socket, mss);

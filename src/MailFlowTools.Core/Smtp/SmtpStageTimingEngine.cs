@@ -129,7 +129,7 @@ public sealed class SmtpStageTimingEngine
     {
         var remote = await ResolveAsync(ct);
         _address = remote.Address.ToString();
-        await SmtpWarmup.RunOnceAsync(ct);
+        await SmtpWarmup.RunOnceAsync(_options.StartTls != SmtpStartTlsMode.Off && _options.StopAfter > SmtpStopAfter.Ehlo, ct);
         _clockStart = Stopwatch.GetTimestamp();
         _clock.Start();
         try
@@ -586,11 +586,18 @@ public sealed class SmtpStageTimingEngine
         _reporter.Transcript(new TranscriptEntry(DateTimeOffset.Now, _sessionId, TranscriptDirection.Sent, $"[message data: {data.Length} bytes in writes of up to {BodyChunkSize}]"));
 
         using var bodyCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var writer = WriteBodyAsync(conn, data, bodyCts.Token);
+        long? firstWriteTimestamp = null;
+        var canMonitor = baseline.IsAvailable && baseline.BytesAcked is not null;
+
+        // With TCP_INFO the monitor below owns the data timeout (no new ACK for DataBlock); a write blocked on a full
+        // send buffer must not time out on its own first. Without TCP_INFO each write has the data-block timeout.
+        var writeTimeout = canMonitor ? Timeout.InfiniteTimeSpan : Timeouts.DataBlock;
+        var writer = WriteBodyAsync(conn, data, writeTimeout, ts => firstWriteTimestamp ??= ts, bodyCts.Token);
         ObserveQuietly(writer);
         var monitor = new TransferMonitor(baseline, conn.ConnectedTcpInfo, NowMs, _options.StallThreshold);
-        var canMonitor = baseline.IsAvailable && baseline.BytesAcked is not null;
         SmtpStageOutcome? outcome = null;
+        double? firstWriteMs = null;
+        var previousPollMs = rec.StartMs;
         try
         {
             while (outcome is null)
@@ -609,6 +616,11 @@ public sealed class SmtpStageTimingEngine
                 ct.ThrowIfCancellationRequested();
                 var now = NowMs;
                 var snapshot = conn.ReadTcpInfo();
+                if (firstWriteMs is null && conn.LastWriteTimestamp != 0 && conn.BytesWritten > writtenBefore)
+                {
+                    firstWriteMs = ToMs(firstWriteTimestamp ?? conn.LastWriteTimestamp);
+                }
+
                 monitor.Observe(snapshot, now, conn.BytesWritten - writtenBefore);
 
                 if (pendingReply.IsCompleted)
@@ -641,11 +653,22 @@ public sealed class SmtpStageTimingEngine
 
                 if (writer.Status == TaskStatus.RanToCompletion && (!canMonitor || monitor.AllAcknowledged(snapshot)))
                 {
-                    rec.WireEndMs = now;
+                    // The last ACK came between the previous poll and this one; the kernel's "ms since last ACK"
+                    // (jiffies, up to 4 ms coarse) narrows it when this poll ran late.
+                    var lower = Math.Max(previousPollMs, firstWriteMs ?? previousPollMs);
+                    var end = (lower + now) / 2;
+                    if (now - lower > 3 && snapshot.LastAckReceivedMsAgo is long ago)
+                    {
+                        end = Math.Max(lower, Math.Min(now, now - ago - 2));
+                    }
+
+                    rec.WireStartMs = firstWriteMs;
+                    rec.WireEndMs = end;
                     outcome = SmtpStageOutcome.Ok;
                     break;
                 }
 
+                previousPollMs = now;
                 var idle = now - (canMonitor ? monitor.LastProgressMs : rec.StartMs);
                 if (idle >= Timeouts.DataBlock.TotalMilliseconds)
                 {
@@ -740,12 +763,16 @@ public sealed class SmtpStageTimingEngine
                 ("PathMtu", last.PathMtu ?? 0)));
     }
 
-    private async Task WriteBodyAsync(SmtpConnection conn, byte[] data, CancellationToken ct)
+    private static async Task WriteBodyAsync(SmtpConnection conn, byte[] data, TimeSpan writeTimeout, Action<long> firstWrite, CancellationToken ct)
     {
         for (var offset = 0; offset < data.Length; offset += BodyChunkSize)
         {
             var count = Math.Min(BodyChunkSize, data.Length - offset);
-            await conn.WriteAsync(data, offset, count, Timeouts.DataBlock, ct, string.Empty);
+            await conn.WriteAsync(data, offset, count, writeTimeout, ct, string.Empty);
+            if (offset == 0)
+            {
+                firstWrite(conn.LastWriteTimestamp);
+            }
         }
     }
 

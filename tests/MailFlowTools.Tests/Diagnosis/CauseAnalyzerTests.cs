@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using MailFlowTools.Core.Diagnosis;
 using MailFlowTools.Core.Findings;
 
@@ -64,6 +65,48 @@ public sealed class CauseAnalyzerTests
         {
             Assert.NotEqual(int.MaxValue, CauseAnalyzer.RankOf(code));
         }
+    }
+
+    [Fact]
+    public void A_size_limit_in_the_sweep_is_explained_by_a_black_hole_but_loss_of_particular_sizes_is_not()
+    {
+        var limit = Finding.Warning(FindingCodes.SizeSpecificLoss, "Every write of 1400 bytes or more failed.", "x", new Dictionary<string, object> { ["NonMonotonic"] = false });
+        var particular = Finding.Error(FindingCodes.SizeSpecificLoss, "Writes of exactly 513 and 1025 bytes failed.", "y", new Dictionary<string, object> { ["NonMonotonic"] = true });
+        var hole = Finding.Error(FindingCodes.PmtudBlackHole, "1401-byte packets vanish.", "z");
+        var stall = Finding.Error(FindingCodes.TransferStalled, "ACKs stopped.", "w");
+
+        Assert.Equal(FindingCodes.PmtudBlackHole, CauseAnalyzer.Analyze(new[] { Staged(DiagnosisStage.PathMtu, limit), Staged(DiagnosisStage.PathMtu, hole) }).Cause);
+        Assert.Equal(FindingCodes.TransferStalled, CauseAnalyzer.Analyze(new[] { Staged(DiagnosisStage.SmtpStages, stall), Staged(DiagnosisStage.PathMtu, limit) }).Cause);
+        Assert.Equal(FindingCodes.SizeSpecificLoss, CauseAnalyzer.Analyze(new[] { Staged(DiagnosisStage.PathMtu, limit) }).Cause);
+        var verdict = CauseAnalyzer.Analyze(new[] { Staged(DiagnosisStage.PathMtu, hole), Staged(DiagnosisStage.PathMtu, particular) });
+        Assert.Equal(FindingCodes.SizeSpecificLoss, verdict.Cause);
+        Assert.Equal("y", verdict.Recommendation);
+    }
+
+    [Fact]
+    public void Losing_only_optional_dns_records_ranks_below_an_smtp_failure()
+    {
+        var partial = Finding.Warning(FindingCodes.LargeUdpResponsesLost, "4096-byte answers lost; 1232 complete.", "x");
+        var silent = Finding.Warning(FindingCodes.NoBannerAfterConnect, "silent never greets.", "y");
+        Assert.Equal(FindingCodes.NoBannerAfterConnect, CauseAnalyzer.Analyze(new[] { Staged(DiagnosisStage.Dns, partial), Staged(DiagnosisStage.MxPath, silent) }).Cause);
+        Assert.Equal(FindingCodes.LargeUdpResponsesLost, CauseAnalyzer.Analyze(new[] { Staged(DiagnosisStage.Dns, partial) }).Cause);
+
+        var full = Finding.Error(FindingCodes.LargeUdpResponsesLost, "Only truncated answers arrive.", "z");
+        Assert.Equal(FindingCodes.LargeUdpResponsesLost, CauseAnalyzer.Analyze(new[] { Staged(DiagnosisStage.Dns, full), Staged(DiagnosisStage.MxPath, silent) }).Cause);
+    }
+
+    [Theory]
+    [InlineData("ConnectTimeout x2", FaultLocation.Path)]
+    [InlineData("ConnectTimeout x1, Unreachable x1", FaultLocation.Path)]
+    [InlineData("ConnectRefused x1", FaultLocation.RemoteHost)]
+    [InlineData("NoBanner x2", FaultLocation.RemoteHost)]
+    [InlineData("ConnectTimeout x1, NoBanner x1", FaultLocation.Unknown)]
+    public void Where_all_hops_failing_sits_follows_how_they_failed(string outcomes, FaultLocation expected)
+    {
+        var finding = Finding.Error(FindingCodes.AllHopsFailed, "No MX address accepted a session.", "x", new Dictionary<string, object> { ["Tried"] = 2, ["Outcomes"] = outcomes });
+        var verdict = CauseAnalyzer.Analyze(new[] { Staged(DiagnosisStage.MxPath, finding), Staged(DiagnosisStage.SmtpStages, Finding.Error(FindingCodes.ServerUnreachable, "No TCP connection.", "y")) });
+        Assert.Equal(FindingCodes.AllHopsFailed, verdict.Cause);
+        Assert.Equal(expected, verdict.Location);
     }
 
     private static StagedFinding Staged(DiagnosisStage stage, Finding finding) => new(stage, "subject", finding);

@@ -11,6 +11,10 @@ public sealed class DnsWarmup
 {
     public DnsWarmup()
     {
+        // Tests elsewhere in this process block pool threads; the fake servers and probes here need a few free
+        // ones at once to meet their deadlines.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 32), Math.Max(io, 32));
         Task.Run(async () =>
         {
             var zone = new FakeZone().Mx("warm.test", 10, "mx.warm.test").A("mx.warm.test", "192.0.2.1");

@@ -105,6 +105,22 @@ public sealed class GetSmtpStageTimingLabTests
         Assert.Matches("^[*20 ]+$", banner.GetProperty("ReplyText").GetString()!);
     }
 
+    [LabFact]
+    public void Fixup_box_loses_a_split_end_of_data_and_nothing_is_delivered()
+    {
+        // --deliver is passed on purpose: the fixup box swallows the CRLF, so Postfix never sees the end of data
+        // and discards the message when the connection closes.
+        var delivered = lab.Delivered();
+        var (exit, stages, output) = Run(LabAddresses.FixupV4, "--to", "postmaster@lab.test", "--deliver", "--split-end-of-data", "--start-tls", "Off", "--timeout-seconds", "5");
+        Assert.True(exit == 1, output);
+        Assert.Equal("Ok", Stage(stages, "Body").GetProperty("Outcome").GetString());
+        var eod = Stage(stages, "EndOfData");
+        Assert.Equal("Timeout", eod.GetProperty("Outcome").GetString());
+        Assert.Contains(eod.GetProperty("Findings").EnumerateArray(), f => f.GetProperty("Code").GetString() == "EndOfDataSplitFails");
+        System.Threading.Thread.Sleep(1000);
+        Assert.Equal(delivered, lab.Delivered());
+    }
+
     [LabTheory]
     [InlineData(LabAddresses.SilentV4)]
     [InlineData(LabAddresses.SilentV6)]

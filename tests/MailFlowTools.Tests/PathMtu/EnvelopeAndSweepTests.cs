@@ -43,21 +43,6 @@ public sealed class EnvelopeAndSweepTests
         Assert.Throws<ArgumentOutOfRangeException>(() => EnvelopePayload.Build(size));
 
     [Fact]
-    public void Replies_are_counted_across_reads_and_multiline_replies()
-    {
-        var counter = new SmtpReplyCounter();
-        var text = Encoding.ASCII.GetBytes("220 mx ESMTP\r\n250-mx\r\n250-PIPELINING\r\n250 SIZE\r\n250 2.1.0 Ok\r\n25");
-        counter.Feed(text, 0, 20);
-        Assert.Equal(1, counter.Count);
-        counter.Feed(text, 20, text.Length - 20);
-        Assert.Equal(3, counter.Count);
-        Assert.Equal(250, counter.CodeOf(1));
-        Assert.Equal("250-mx", counter.FirstLineOf(1));
-        counter.Feed(Encoding.ASCII.GetBytes("0 2.0.0 Ok\n"), 0, 11);
-        Assert.Equal(4, counter.Count);
-    }
-
-    [Fact]
     public void Sweep_reports_exactly_the_sizes_that_always_fail_and_sees_they_are_not_monotonic()
     {
         var attempts = MtuProbeOptions.DefaultSweepSizes.SelectMany(s => s is 513 or 1025

@@ -88,28 +88,26 @@ public sealed class SocketDataParsingTests
     }
 
     [Fact]
-    public void Tcp_info_fields_are_read_at_the_kernel_offsets()
+    public void The_full_segment_packet_size_comes_from_tcp_info_mss_and_options()
     {
         var data = new byte[232];
         data[2] = 2; // retransmits
         data[5] = 1 | 2 | 4; // timestamps, sack, wscale
         BitConverter.GetBytes(1348u).CopyTo(data, 16);
-        BitConverter.GetBytes(3u).CopyTo(data, 24);
         BitConverter.GetBytes(1400u).CopyTo(data, 60);
-        BitConverter.GetBytes(250u).CopyTo(data, 68);
         BitConverter.GetBytes(123456UL).CopyTo(data, 120);
 
-        var info = TcpInfoSnapshot.Parse(data)!;
+        var info = MailFlowTools.Core.Net.TcpInfoReader.ParseLinux(data, data.Length, 0);
+        Assert.Equal(7, info.Options);
         Assert.Equal(2, info.Retransmits);
-        Assert.True(info.Timestamps);
-        Assert.Equal(1348u, info.SendMss);
-        Assert.Equal(3u, info.Unacked);
-        Assert.Equal(1400u, info.Pmtu);
-        Assert.Equal(250u, info.RttUs);
-        Assert.Equal(123456UL, info.BytesAcked);
-        Assert.Equal(1400, info.FullSegmentPacketSize(ipv6: false));
-        Assert.Equal(1420, info.FullSegmentPacketSize(ipv6: true));
-        Assert.Null(TcpInfoSnapshot.Parse(new byte[100]));
+        Assert.Equal(1400, info.PathMtu);
+        Assert.Equal(123456L, info.BytesAcked);
+        Assert.Equal(1400, SmtpProbeConnection.FullSegmentPacketSize(info, ipv6: false));
+        Assert.Equal(1420, SmtpProbeConnection.FullSegmentPacketSize(info, ipv6: true));
+
+        data[5] = 2; // no timestamps: the MSS is all payload
+        Assert.Equal(1388, SmtpProbeConnection.FullSegmentPacketSize(MailFlowTools.Core.Net.TcpInfoReader.ParseLinux(data, data.Length, 0), ipv6: false));
+        Assert.Null(SmtpProbeConnection.FullSegmentPacketSize(MailFlowTools.Core.Net.TcpInfoSnapshot.Unavailable, ipv6: false));
     }
 
     [Fact]

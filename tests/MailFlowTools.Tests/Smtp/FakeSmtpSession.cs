@@ -44,6 +44,9 @@ internal sealed class FakeSmtpSession : IDisposable
 
     public List<string> Commands { get; } = new();
 
+    /// <summary>Data segments the server's socket had received when the end of data was recognised (Linux TCP_INFO).</summary>
+    public long? DataSegmentsAtEndOfData { get; private set; }
+
     /// <summary>Each receive from the socket, in order (after TLS: decrypted reads).</summary>
     public IReadOnlyList<byte[]> Chunks
     {
@@ -128,6 +131,7 @@ internal sealed class FakeSmtpSession : IDisposable
                     data.SetLength(data.Length - 3);
                     MessageData = data.ToArray();
                     Delivered = true;
+                    DataSegmentsAtEndOfData = MailFlowTools.Core.Net.TcpInfoReader.Read(Socket).DataSegmentsIn;
                     return;
                 }
             }

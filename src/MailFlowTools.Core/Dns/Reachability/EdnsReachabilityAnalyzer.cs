@@ -68,11 +68,23 @@ internal static class EdnsReachabilityAnalyzer
             {
                 sizeLoss = true;
                 var tcpText = tcpWorks == true ? $"; the same query over TCP works ({tcp!.ResponseSize} bytes)" : tcpWorks == false ? "; TCP fails too" : string.Empty;
-                findings.Add(Finding.Error(
+
+                // When a smaller buffer still gets a complete (not truncated) answer, only optional additional records
+                // are lost with the large one: resolvers that advertise that buffer are not affected.
+                var complete = arrived.Where(p => p.Edns && p.Outcome == EdnsProbeOutcome.Answer && p.AnswerCount > 0 && p.EffectiveBufferSize < smallestLostBuffer).OrderByDescending(p => p.EffectiveBufferSize).FirstOrDefault();
+                var message = $"UDP answers from {serverText} of up to {largestUdpAnswer} bytes arrive, but answers of about {smallestLostAnswer} bytes and more (advertised buffer {smallestLostBuffer} and above) never do{tcpText}: large UDP answers, which are fragmented, are dropped on the path.";
+                if (complete is not null)
+                {
+                    message += $" A buffer of {complete.EffectiveBufferSize} still gets a complete answer ({complete.ResponseSize} bytes, without the optional additional records), so only resolvers that advertise more lose it.";
+                }
+
+                findings.Add(new Finding(
                     FindingCodes.LargeUdpResponsesLost,
-                    $"UDP answers from {serverText} of up to {largestUdpAnswer} bytes arrive, but answers of about {smallestLostAnswer} bytes and more (advertised buffer {smallestLostBuffer} and above) never do{tcpText}: large UDP answers, which are fragmented, are dropped on the path.",
+                    complete is null ? FindingSeverity.Error : FindingSeverity.Warning,
+                    message,
                     FragmentAdvice,
                     Evidence(
+                        ("CompleteAnswerBufferSize", complete?.EffectiveBufferSize ?? 0),
                         ("LargestUdpAnswer", largestUdpAnswer),
                         ("SmallestLostUdpAnswer", smallestLostAnswer!.Value),
                         ("LargestWorkingBufferSize", largestWorkingBuffer ?? 0),
@@ -97,14 +109,18 @@ internal static class EdnsReachabilityAnalyzer
 
             if (tcp is not null && !tcp.Arrived && udp.Any(p => p.Arrived))
             {
-                var needed = udp.Any(p => p.Outcome == EdnsProbeOutcome.Truncated) || lost.Count > 0;
+                // Blocked TCP only hurts an answer that does not fit in what UDP delivers (1232 bytes, or less on a lossy path).
+                var needed = NeedsTcp(udp, lost.Count > 0, fullAnswer);
+                var complete = udp.Where(p => p.Outcome == EdnsProbeOutcome.Answer).Select(p => p.ResponseSize).DefaultIfEmpty(0).Max();
                 var message = $"TCP/53 on {serverText} gives no answer ({tcp.Outcome}{(tcp.Detail is null ? string.Empty : ": " + tcp.Detail)}) while UDP works" +
-                    (needed ? "; resolvers that get a truncated or lost UDP answer have nothing to fall back to." : ".");
-                var evidence = Evidence(("TcpOutcome", tcp.Outcome.ToString()), ("TcpElapsedMs", tcp.ElapsedMs), ("TruncatedUdpAnswers", udp.Count(p => p.Outcome == EdnsProbeOutcome.Truncated)));
+                    (needed
+                        ? "; resolvers that get a truncated or lost UDP answer have nothing to fall back to."
+                        : $"; this answer ({complete} bytes) fits in a {FlagDayBufferSize}-byte UDP answer, so it does not need TCP, but larger answers from this server would.");
+                var evidence = Evidence(("TcpOutcome", tcp.Outcome.ToString()), ("TcpElapsedMs", tcp.ElapsedMs), ("TruncatedUdpAnswers", udp.Count(p => p.Outcome == EdnsProbeOutcome.Truncated)), ("LargestCompleteUdpAnswer", complete), ("NeededForThisAnswer", needed));
                 const string advice = "Open TCP port 53 to this server end to end: RFC 7766 requires DNS over TCP, and truncated (TC=1) or large answers depend on it.";
                 findings.Add(needed
                     ? Finding.Error(FindingCodes.TcpFallbackBlocked, message, advice, evidence)
-                    : Finding.Warning(FindingCodes.TcpFallbackBlocked, message, advice, evidence));
+                    : Finding.Info(FindingCodes.TcpFallbackBlocked, message, advice, evidence));
             }
 
             var plain = sized.Where(p => !p.Edns && p.Outcome is EdnsProbeOutcome.Answer or EdnsProbeOutcome.Truncated).ToList();
@@ -180,6 +196,34 @@ internal static class EdnsReachabilityAnalyzer
             ElapsedMs = Math.Round(elapsedMs, 1),
             Findings = findings,
         };
+    }
+
+    /// <summary>
+    /// Whether this answer depends on TCP: UDP answers were lost, or no buffer of 1232 bytes or less got a complete
+    /// answer while some answer was truncated or larger than 1232 bytes. Without any EDNS answer, any truncation counts.
+    /// </summary>
+    internal static bool NeedsTcp(IReadOnlyList<EdnsProbe> udp, bool udpLost, int? fullAnswer)
+    {
+        if (udpLost)
+        {
+            return true;
+        }
+
+        var edns = udp.Where(p => p.Edns && p.Arrived).ToList();
+        if (edns.Count == 0)
+        {
+            return udp.Any(p => p.Outcome == EdnsProbeOutcome.Truncated);
+        }
+
+        // A resolver that advertises 1232 (DNS Flag Day 2020) gets this answer complete over UDP: no TCP needed.
+        if (edns.Any(p => p.Outcome == EdnsProbeOutcome.Answer && p.EffectiveBufferSize <= FlagDayBufferSize))
+        {
+            return false;
+        }
+
+        return edns.Any(p => p.Outcome == EdnsProbeOutcome.Truncated)
+            || fullAnswer > FlagDayBufferSize
+            || edns.Any(p => p.Outcome == EdnsProbeOutcome.Answer && p.ResponseSize > FlagDayBufferSize);
     }
 
     private static void AddCompliance(List<Finding> findings, IReadOnlyList<EdnsProbe> probes, string serverText)

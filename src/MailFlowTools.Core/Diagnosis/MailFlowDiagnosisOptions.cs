@@ -1,0 +1,65 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using MailFlowTools.Core.Errors;
+
+namespace MailFlowTools.Core.Diagnosis;
+
+/// <summary>How Debug-MailFlow runs: which resolver, how long each probe waits, quick or full.</summary>
+public sealed record MailFlowDiagnosisOptions
+{
+    public const double DefaultTimeoutSeconds = 10;
+    public const double MinTimeoutSeconds = 1;
+    public const double MaxTimeoutSeconds = 120;
+
+    /// <summary>Message data sent on the selected hop: large enough that stalls and black holes show, never delivered.</summary>
+    public const int ProbeMessageSize = 100 * 1024;
+
+    /// <summary>The whole run never takes longer than this many probe timeouts; unfinished steps are reported in Notes.</summary>
+    public const int BudgetTimeouts = 9;
+
+    /// <summary>-DnsServer: resolvers to use instead of the system's ("198.51.100.56", "[2001:db8::53]:5353", names).</summary>
+    public IReadOnlyList<string> DnsServers { get; init; } = Array.Empty<string>();
+
+    /// <summary>DNS and the MX walk only.</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>
+    /// The longest wait for an SMTP greeting or reply and for stalled message data. TCP connects wait at most
+    /// 5 s, DNS probes at most 3 s, path MTU probes at most 2 s (each never more than this).
+    /// </summary>
+    public double TimeoutSeconds { get; init; } = DefaultTimeoutSeconds;
+
+    /// <summary>SMTP port of the MX hosts.</summary>
+    public int Port { get; init; } = 25;
+
+    public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
+
+    public TimeSpan ConnectTimeout => TimeSpan.FromSeconds(Math.Min(TimeoutSeconds, 5));
+
+    public double DnsTimeoutSeconds => Math.Min(TimeoutSeconds, 3);
+
+    public double MtuTimeoutSeconds => Math.Min(TimeoutSeconds, 2);
+
+    /// <summary>The hard limit for one domain: <see cref="BudgetTimeouts"/> × <see cref="TimeoutSeconds"/>.</summary>
+    public TimeSpan Budget { get; init; } = TimeSpan.Zero;
+
+    public TimeSpan EffectiveBudget => Budget > TimeSpan.Zero ? Budget : TimeSpan.FromSeconds(BudgetTimeouts * TimeoutSeconds);
+
+    /// <summary>Throws an invalid-invocation ValueOutOfRange error for a bad value.</summary>
+    public void Validate()
+    {
+        if (double.IsNaN(TimeoutSeconds) || TimeoutSeconds < MinTimeoutSeconds || TimeoutSeconds > MaxTimeoutSeconds)
+        {
+            throw MailFlowException.InvalidArgument(
+                ErrorIds.ValueOutOfRange,
+                string.Format(CultureInfo.InvariantCulture, "-TimeoutSeconds must be {0} to {1}; got {2}.", MinTimeoutSeconds, MaxTimeoutSeconds, TimeoutSeconds),
+                TimeoutSeconds);
+        }
+
+        if (Port is < 1 or > 65535)
+        {
+            throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, "The port must be 1 to 65535.", Port);
+        }
+    }
+}
