@@ -45,3 +45,20 @@ Describe 'Resolve-SmtpStatus' {
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'NoStatusInInput*'
     }
 }
+
+Describe 'Debug-MailFlow' {
+    It 'takes a Get-Queue item whole, so an internal queue is a non-terminating error before any probe' {
+        $queueItem = [pscustomobject]@{ Identity = 'ex01\Submission'; NextHopDomain = 'Submission'; LastError = '' }
+        $results = $queueItem | Debug-MailFlow -Quick -ErrorVariable problems -ErrorAction SilentlyContinue
+        $results | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'InvalidDomainName*'
+    }
+
+    It 'rejects a timeout out of range' {
+        { Debug-MailFlow contoso.com -TimeoutSeconds 0 } | Should -Throw
+    }
+
+    It 'declares MailFlowDiagnosis as its output' {
+        (Get-Command Debug-MailFlow).OutputType.Name | Should -Contain 'MailFlowTools.Core.Diagnosis.MailFlowDiagnosis'
+    }
+}

@@ -40,7 +40,7 @@ TOOL_LABEL = {
     "scamper": "scamper trace -M",
     "dig": "dig, sequential",
     "swaks": "swaks",
-    "mailflow-mxpath": "mailflow Test-MxPath --throttle-limit 32",
+    "mailflow-mxpath": "mailflow Test-MxPath --recipient postmaster --throttle-limit 32",
     "mailflow-edns": "mailflow Test-EdnsReachability --server .53",
     "peer-dig-swaks": "dig MX + swaks --quit-after RCPT, xargs -P 32",
     "peer-dig-f": "dig -f (same 7-query matrix per domain)",
@@ -203,8 +203,9 @@ class Group:
             return None, ""
         worst = WRONG if WRONG in js else PARTIAL if PARTIAL in js else OK
         note = next((n for j, n in self.judgements() if j == worst and n), "")
-        counts = f"{js.count(OK)}/{len(js)}" if len(js) > 1 else ""
-        return worst, (note + (f" ({counts} runs correct)" if counts and js.count(OK) != len(js) else "")).strip()
+        if len(set(js)) > 1:
+            note = f"{note} ({js.count(OK)} of {len(js)} runs correct)".strip()
+        return worst, note
 
     @property
     def verdict_text(self):
@@ -315,6 +316,10 @@ def markdown(meta, delivered, groups, rates):
                 L.append(f"| {TOOL_LABEL.get(tool, tool)} | {g.time_cell()} | {f'{rss / 1024:.0f} MB' if rss else '–'} |")
         L.append("")
 
+    card = scorecard(groups)
+    if card:
+        L.extend(card)
+
     # --- MTU
     mtu = by_scenario(groups, "mtu")
     if mtu:
@@ -392,16 +397,18 @@ def markdown(meta, delivered, groups, rates):
         L.append("## Batch throughput (d0001…dNNNN.bulk.test, every MX is mx1.lab.test)")
         L.append("")
         L.append("Domains per second over the whole batch, and peak memory (maximum resident set of the largest process, "
-                 "`/usr/bin/time`). mailflow gets the names as arguments (1,000 per process) when the verb takes several, "
-                 "else one process per name. Sizes that would run longer than the cap at the rate of the smaller size "
-                 "are skipped and say so.")
+                 "`/usr/bin/time`). mailflow gets every name on standard input when the verb reads it, else as arguments "
+                 "(1,000 per process) when the verb takes several, else one process per name; the Correct column says "
+                 "which. Test-MxPath and the swaks peer both stop after RCPT. Peers and one-process-per-name runs skip "
+                 "sizes that would take longer than the cap at the rate of the smaller size, and say so.")
         L.append("")
         L.append("| Domains | Tool | Result | Correct | Time: median (min–max) | Domains/s | Peak memory |")
         L.append("| --- | --- | --- | --- | --- | --- | --- |")
         for target, tg in batch.items():
             for tool, g in tg.items():
                 if g.unavailable:
-                    L.append(f"| {target} | {TOOL_LABEL.get(tool, tool)} | not available: {g.unavailable} | – | – | – | – |")
+                    why = g.unavailable if g.unavailable.startswith("skipped") else f"not available: {g.unavailable}"
+                    L.append(f"| {target} | {TOOL_LABEL.get(tool, tool)} | {why} | – | – | – | – |")
                     continue
                 c, note = g.correctness
                 rate = int(target) * 1000 / g.median if g.median else None
@@ -439,12 +446,51 @@ def markdown(meta, delivered, groups, rates):
     if missing:
         L.extend(f"- {g.scenario} {g.target} {TOOL_LABEL.get(g.tool, g.tool)}: {g.unavailable}" for g in missing)
     else:
-        L.append("- nothing: every scenario ran.")
+        L.append("- nothing: every mailflow verb and peer tool was there (skipped batch sizes are listed in their table).")
     L.append("")
     L.append("Correct: ✅ the verdict matches the lab's ground truth; ◐ partly (the number is right, the diagnosis is "
              "missing); ❌ wrong or no verdict. Ground truth: `tests/lab/addresses.md`.")
     L.append("")
     return "\n".join(L)
+
+
+def scorecard(groups):
+    """One line per lab case, one column per tool: is each tool's verdict right?"""
+    cases, tools = OrderedDict(), []
+    for (scen, target, tool), g in groups.items():
+        if scen not in ("mtu", "dns", "smtp"):
+            continue
+        label = {"mtu": lambda t: f"{t} ({MTU_TRUTH.get(t, {}).get('label', '')})",
+                 "dns": lambda t: f"DNS {t} ({DNS_TRUTH.get(t, {}).get('label', '')})",
+                 "smtp": lambda t: f"SMTP .25 ({t})"}[scen](target)
+        cases.setdefault(label, {})[tool] = g
+        if tool not in tools:
+            tools.append(tool)
+    if not cases:
+        return []
+    out = ["## Verdicts at a glance", "",
+           "Whether each tool's verdict matches the lab's ground truth (✅ right, ◐ partly, ❌ wrong, "
+           "n/a not run, blank: not that tool's job).", "",
+           "| Lab case | " + " | ".join(TOOL_LABEL.get(t, t) for t in tools) + " |",
+           "| --- |" + " --- |" * len(tools)]
+    totals = {t: [0, 0] for t in tools}
+    for label, tg in cases.items():
+        cells = []
+        for t in tools:
+            g = tg.get(t)
+            if g is None:
+                cells.append("")
+            elif g.unavailable or not g.runs:
+                cells.append("n/a")
+            else:
+                c, _ = g.correctness
+                cells.append(MARK[c])
+                totals[t][1] += 1
+                totals[t][0] += c == OK
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    out.append("| **right** | " + " | ".join(f"**{a} of {b}**" if b else "" for a, b in totals.values()) + " |")
+    out.append("")
+    return out
 
 
 def load_range(groups):

@@ -64,6 +64,7 @@ internal sealed class MxHopWalker
                 // A hop started beside a running one is speculative and needs room in the run's budget;
                 // without it this domain waits for its running hop, as a sequential sender would.
                 var lastFinished = lastStarted < 0 || results[lastStarted] is not null;
+                var denied = false;
                 if (canStart && (lastFinished || clock.Elapsed - lastStart >= options.StaggerDelay))
                 {
                     if (running.Count == 0)
@@ -73,6 +74,7 @@ internal sealed class MxHopWalker
                     else if (!budget.TryEnterSpeculative())
                     {
                         canStart = false;
+                        denied = true;
                     }
 
                     if (canStart)
@@ -93,6 +95,11 @@ internal sealed class MxHopWalker
                 {
                     var due = options.StaggerDelay - (clock.Elapsed - lastStart);
                     waitFor.Add(Task.Delay(due > TimeSpan.Zero ? due : TimeSpan.Zero, timer.Token));
+                }
+                else if (denied)
+                {
+                    // Look again once other domains may have freed the budget.
+                    waitFor.Add(Task.Delay(options.StaggerDelay, timer.Token));
                 }
 
                 if (waitFor.Count == 0)

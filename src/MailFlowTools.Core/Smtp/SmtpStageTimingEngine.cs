@@ -34,7 +34,6 @@ public sealed class SmtpStageTimingEngine
     private SmtpConnection? _connection;
     private string _address = string.Empty;
     private SmtpCapabilities _capabilities = SmtpCapabilities.None;
-    private Task _tlsWarmup = Task.CompletedTask;
 
     private SmtpStageTimingEngine(SmtpStageTimingOptions options, IEngineReporter reporter, Action<SmtpStageResult>? onStage)
     {
@@ -130,12 +129,7 @@ public sealed class SmtpStageTimingEngine
     {
         var remote = await ResolveAsync(ct);
         _address = remote.Address.ToString();
-        await SmtpWarmup.RunOnceAsync(ct);
-        if (_options.StartTls != SmtpStartTlsMode.Off && _options.StopAfter > SmtpStopAfter.Ehlo)
-        {
-            _tlsWarmup = SmtpWarmup.StartTlsWarmupOnce(ct);
-        }
-
+        await SmtpWarmup.RunOnceAsync(_options.StartTls != SmtpStartTlsMode.Off && _options.StopAfter > SmtpStopAfter.Ehlo, ct);
         _clockStart = Stopwatch.GetTimestamp();
         _clock.Start();
         try
@@ -353,9 +347,6 @@ public sealed class SmtpStageTimingEngine
 
     private async Task<bool> StartTlsAsync(CancellationToken ct)
     {
-        // Not timed: the TLS library finishes loading before the stage clock starts.
-        await Task.WhenAny(_tlsWarmup, Task.Delay(TimeSpan.FromSeconds(5), ct));
-        ct.ThrowIfCancellationRequested();
         var rec = Begin(SmtpStage.StartTls);
         if (!_capabilities.StartTls)
         {

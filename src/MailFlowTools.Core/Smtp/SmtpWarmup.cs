@@ -18,15 +18,13 @@ internal static class SmtpWarmup
     private static int _done;
     private static int _tlsDone;
 
-    /// <summary>
-    /// Starts the TLS warm-up once per process and returns it; the engine lets it run in the background while the
-    /// session connects and greets, and waits for it only before STARTTLS.
-    /// </summary>
-    public static Task StartTlsWarmupOnce(CancellationToken ct) =>
-        Interlocked.Exchange(ref _tlsDone, 1) == 0 ? Task.Run(() => WarmTlsAsync(ct), ct) : Task.CompletedTask;
-
-    public static async Task RunOnceAsync(CancellationToken ct)
+    public static async Task RunOnceAsync(bool tls, CancellationToken ct)
     {
+        if (tls && Interlocked.Exchange(ref _tlsDone, 1) == 0)
+        {
+            await WarmTlsAsync(ct);
+        }
+
         if (Interlocked.Exchange(ref _done, 1) != 0)
         {
             return;
