@@ -8,6 +8,7 @@ using MailFlowTools.Cli.Binding;
 using MailFlowTools.Cli.Output;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.Findings;
+using MailFlowTools.Core.Reporting;
 
 namespace MailFlowTools.Cli;
 
@@ -81,6 +82,10 @@ public static class Program
         var gate = new object();
         var errors = 0;
         var reporter = new ConsoleReporter(stderr, verbose);
+        CliContext? context = null;
+
+        // Whatever a verb registers as secret (a password) is masked in every line printed, results included.
+        SecretRedactor Secrets() => context?.Secrets ?? SecretRedactor.None;
         void Emit(object result)
         {
             lock (gate)
@@ -94,7 +99,9 @@ public static class Program
                         stdout.WriteLine();
                     }
 
-                    TextOutput.Write(stdout, new[] { result });
+                    var text = new System.IO.StringWriter();
+                    TextOutput.Write(text, new[] { result });
+                    stdout.Write(Secrets().Scrub(text.ToString()));
                 }
             }
         }
@@ -104,14 +111,14 @@ public static class Program
             lock (gate)
             {
                 errors++;
-                stderr.WriteLine($"mailflow: {ex.ErrorId}: {ex.Message}");
+                stderr.WriteLine("mailflow: " + ErrorReport.FormatLine(ex, Secrets()));
             }
         }
 
         try
         {
             ArgumentBinder.Bind(verb, rest);
-            var context = new CliContext(reporter, Emit, EmitError, Console.In, Console.IsInputRedirected);
+            context = new CliContext(reporter, Emit, EmitError, Console.In, Console.IsInputRedirected);
             // On the thread pool: some waits (console input) block synchronously, and Ctrl+C must still win.
             var work = Task.Run(() => verb.RunAsync(context, stopToken), CancellationToken.None);
 
@@ -127,7 +134,7 @@ public static class Program
         }
         catch (MailFlowException ex)
         {
-            stderr.WriteLine($"mailflow: {ex.ErrorId}: {ex.Message}");
+            stderr.WriteLine("mailflow: " + ErrorReport.FormatLine(ex, Secrets()));
             return ExitCouldNotRun;
         }
         catch (OperationCanceledException) when (stopToken.IsCancellationRequested)
@@ -135,12 +142,25 @@ public static class Program
             stderr.WriteLine("mailflow: interrupted.");
             return ExitInterrupted;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A bug, not a user error: one masked line (the stack with --verbose), never the runtime's unmasked dump.
+            stderr.WriteLine($"mailflow: {ErrorIds.UnexpectedError}: {ex.GetType().Name}: {Secrets().Scrub(ex.Message)}");
+            if (verbose)
+            {
+                stderr.WriteLine(Secrets().Scrub(ex.ToString()));
+            }
+
+            return ExitCouldNotRun;
+        }
 
         lock (gate)
         {
             if (json)
             {
-                JsonOutput.Write(stdout, results);
+                var text = new System.IO.StringWriter();
+                JsonOutput.Write(text, results);
+                stdout.Write(Secrets().Scrub(text.ToString()));
             }
 
             if (errors > 0)

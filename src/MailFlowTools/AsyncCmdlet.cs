@@ -17,6 +17,9 @@ public abstract class AsyncCmdlet : PSCmdlet, IEngineReporter, IDisposable
 {
     private readonly PipelineDispatcher _dispatcher = new();
 
+    /// <summary>Secrets (a credential's forms) masked in everything this cmdlet writes: verbose, warnings, error records.</summary>
+    protected SecretRedactor Secrets { get; set; } = SecretRedactor.None;
+
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
     protected CancellationToken StopToken => _dispatcher.StopToken;
 
@@ -29,7 +32,7 @@ public abstract class AsyncCmdlet : PSCmdlet, IEngineReporter, IDisposable
     // IEngineReporter: safe from any thread.
     void IEngineReporter.Progress(EngineProgress progress) => _dispatcher.Post(() =>
     {
-        var record = new ProgressRecord(progress.ActivityId, progress.Activity, string.IsNullOrEmpty(progress.Status) ? " " : progress.Status)
+        var record = new ProgressRecord(progress.ActivityId, Secrets.Scrub(progress.Activity), string.IsNullOrEmpty(progress.Status) ? " " : Secrets.Scrub(progress.Status))
         {
             PercentComplete = progress.PercentComplete,
             RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
@@ -37,11 +40,11 @@ public abstract class AsyncCmdlet : PSCmdlet, IEngineReporter, IDisposable
         WriteProgress(record);
     });
 
-    void IEngineReporter.Transcript(TranscriptEntry entry) => _dispatcher.Post(() => WriteVerbose(entry.ToString()));
+    void IEngineReporter.Transcript(TranscriptEntry entry) => _dispatcher.Post(() => WriteVerbose(Secrets.Scrub(entry.ToString())));
 
-    void IEngineReporter.Warning(string message) => _dispatcher.Post(() => WriteWarning(message));
+    void IEngineReporter.Warning(string message) => _dispatcher.Post(() => WriteWarning(Secrets.Scrub(message)));
 
-    void IEngineReporter.Verbose(string message) => _dispatcher.Post(() => WriteVerbose(message));
+    void IEngineReporter.Verbose(string message) => _dispatcher.Post(() => WriteVerbose(Secrets.Scrub(message)));
 
     /// <summary>This cmdlet as the engines' reporter.</summary>
     protected IEngineReporter Reporter => this;
@@ -86,10 +89,11 @@ public abstract class AsyncCmdlet : PSCmdlet, IEngineReporter, IDisposable
         }
     }
 
-    private static ErrorRecord ToErrorRecord(MailFlowException ex)
+    private ErrorRecord ToErrorRecord(MailFlowException ex)
     {
-        var record = new ErrorRecord(ex, ex.ErrorId, MapCategory(ex.Category), ex.Target);
-        return record;
+        // The shared, tested helper decides what an error may show (no secret in message, target or inner exception).
+        var safe = ErrorReport.ForDisplay(ex, Secrets);
+        return new ErrorRecord(safe, safe.ErrorId, MapCategory(safe.Category), safe.Target);
     }
 
     private static ErrorCategory MapCategory(MailFlowErrorCategory category) => category switch

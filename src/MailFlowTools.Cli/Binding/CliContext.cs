@@ -10,7 +10,8 @@ public sealed class CliContext
 {
     public CliContext(IEngineReporter reporter, Action<object> emit, Action<MailFlowException> emitError, TextReader standardInput, bool standardInputRedirected)
     {
-        Reporter = reporter;
+        // Masks whatever secrets the verb registers in Secrets, even after the reporter was handed to an engine.
+        Reporter = new RedactingReporter(reporter, () => Secrets);
         Emit = emit;
         EmitError = emitError;
         StandardInput = standardInput;
@@ -18,6 +19,9 @@ public sealed class CliContext
     }
 
     public IEngineReporter Reporter { get; }
+
+    /// <summary>Set by a verb that holds a secret (a password): the CLI masks it in everything it prints.</summary>
+    public SecretRedactor Secrets { get; set; } = SecretRedactor.None;
 
     /// <summary>Write one result; safe from any thread.</summary>
     public Action<object> Emit { get; }

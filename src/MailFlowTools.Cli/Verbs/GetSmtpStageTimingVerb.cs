@@ -55,11 +55,17 @@ public sealed class GetSmtpStageTimingVerb : CliVerb
     [CliParameter(HelpText = "User name for AUTH after STARTTLS; the password comes from MAILFLOW_PASSWORD or is prompted.")]
     public string? Credential { get; set; }
 
+    [CliParameter(HelpText = "Send the credential even without TLS or when the certificate does not validate (test servers only).")]
+    public bool AllowInsecureAuth { get; set; }
+
     public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
     {
-        if (TimeoutSeconds < 0 || TimeoutSeconds > 3600)
+        var timeouts = SmtpTimeouts.FromSeconds(TimeoutSeconds);
+        SmtpCredential? credential = null;
+        if (!string.IsNullOrEmpty(Credential))
         {
-            throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, "--timeout-seconds must be 0..3600.", TimeoutSeconds);
+            credential = new SmtpCredential(Credential!, ReadPassword(context));
+            context.Secrets = credential.Redactor;
         }
 
         var options = new SmtpStageTimingOptions
@@ -76,8 +82,9 @@ public sealed class GetSmtpStageTimingVerb : CliVerb
             SegmentSize = SegmentSize,
             StopAfter = StopAfter,
             Deliver = Deliver,
-            Timeouts = SmtpTimeouts.FromSeconds(TimeoutSeconds),
-            Credential = string.IsNullOrEmpty(Credential) ? null : new SmtpCredential(Credential!, ReadPassword(context)),
+            Timeouts = timeouts,
+            Credential = credential,
+            AllowInsecureAuth = AllowInsecureAuth,
         };
 
         try

@@ -19,4 +19,5 @@ public static class ErrorIds
     public const string UnknownCommand = nameof(UnknownCommand);
     public const string InvalidUsage = nameof(InvalidUsage);
     public const string CredentialRequired = nameof(CredentialRequired);
+    public const string UnexpectedError = nameof(UnexpectedError);
 }

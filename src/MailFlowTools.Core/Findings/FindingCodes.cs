@@ -33,6 +33,9 @@ public static class FindingCodes
     public const string StartTlsFailed = nameof(StartTlsFailed);
     public const string LocalPort25Blocked = nameof(LocalPort25Blocked);
     public const string SmtpSessionFailed = nameof(SmtpSessionFailed);
+    public const string AuthWithoutTls = nameof(AuthWithoutTls);
+    public const string AuthCertificateUntrusted = nameof(AuthCertificateUntrusted);
+    public const string AuthNotOffered = nameof(AuthNotOffered);
 
     // MX path (Test-MxPath).
     public const string PrimaryDownSecondaryUp = nameof(PrimaryDownSecondaryUp);
@@ -53,6 +56,7 @@ public static class FindingCodes
     public const string SizeSpecificLoss = nameof(SizeSpecificLoss);
     public const string IcmpFiltered = nameof(IcmpFiltered);
     public const string KernelMtuProbingActive = nameof(KernelMtuProbingActive);
+    public const string IcmpNotPermitted = nameof(IcmpNotPermitted);
 
     // Diagnosis (Debug-MailFlow).
     public const string None = nameof(None);

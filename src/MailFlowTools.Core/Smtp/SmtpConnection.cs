@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -28,6 +29,7 @@ public sealed class SmtpConnection : IDisposable
     private readonly Socket _socket;
     private readonly IEngineReporter _reporter;
     private readonly SmtpReplyParser _parser;
+    private readonly SecretRedactor _redactor;
     private readonly byte[] _buffer = new byte[4096];
     private Stream _stream;
     private int _start;
@@ -45,6 +47,7 @@ public sealed class SmtpConnection : IDisposable
         _socket = socket;
         _reporter = reporter;
         _parser = new SmtpReplyParser(settings.MaxLineLength, settings.MaxReplyLength);
+        _redactor = settings.Redactor ?? SecretRedactor.None;
 #if NET8_0_OR_GREATER
         // Kernel receive timestamps where Linux offers them, so a busy machine's wake-up delay is not counted.
         _timestamped = TimestampedSocketStream.TryCreate(socket);
@@ -168,8 +171,24 @@ public sealed class SmtpConnection : IDisposable
     public TcpInfoSnapshot ReadTcpInfo() => IsClosed ? TcpInfoSnapshot.Unavailable : TcpInfoReader.Read(_socket);
 
     /// <summary>Reads one complete reply. <paramref name="timeout"/> may be <see cref="Timeout.InfiniteTimeSpan"/>.</summary>
-    public Task<SmtpReply> ReadReplyAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        RunWithDeadline(ReadReplyCoreAsync, Abort, timeout, "reply", IsTls, cancellationToken);
+    public async Task<SmtpReply> ReadReplyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunWithDeadline(ReadReplyCoreAsync, Abort, timeout, "reply", IsTls, cancellationToken);
+        }
+        catch (SmtpConnectionException ex) when (!_redactor.IsEmpty && ex.InnerException is SmtpProtocolException spe)
+        {
+            // A parse error quotes up to 40 bytes of the server's line, which may echo part of a secret (cut, or with
+            // its non-ASCII bytes shown as '?', where masking cannot find it): with a secret in play, quote nothing.
+            var text = $"The server's reply is not valid SMTP ({spe.Error}); its text is not shown while a credential is in use.";
+            throw new SmtpConnectionException(ex.Outcome, text, new SmtpProtocolException(spe.Error, text));
+        }
+        catch (SmtpConnectionException ex) when (_redactor.Contains(ex))
+        {
+            throw new SmtpConnectionException(ex.Outcome, _redactor.Scrub(ex.Message)!);
+        }
+    }
 
     /// <summary>Writes a command line (CRLF added). <paramref name="transcriptText"/> replaces the line in the transcript (redaction).</summary>
     public Task WriteLineAsync(string line, TimeSpan timeout, CancellationToken cancellationToken, string? transcriptText = null)
@@ -396,6 +415,7 @@ public sealed class SmtpConnection : IDisposable
                 if (reply is not null)
                 {
                     LastReplyTimestamp = _lastReadTimestamp;
+                    reply = Scrub(reply);
                     foreach (var line in reply.ToString().Split('\n'))
                     {
                         Transcript(TranscriptDirection.Received, line.TrimEnd('\r'));
@@ -474,8 +494,22 @@ public sealed class SmtpConnection : IDisposable
         }
     }
 
+    /// <summary>The reply with any echoed secret masked, before anyone (transcript, engine, results) sees it.</summary>
+    private SmtpReply Scrub(SmtpReply reply)
+    {
+        if (_redactor.IsEmpty || (!reply.Lines.Any(_redactor.Contains) && !_redactor.Contains(reply.EnhancedStatus)))
+        {
+            return reply;
+        }
+
+        var lines = reply.Lines.Select(l => _redactor.Scrub(l)!).ToArray();
+        return new SmtpReply(reply.Code, lines, _redactor.Contains(reply.EnhancedStatus) ? null : reply.EnhancedStatus, reply.WireLength);
+    }
+
     private void Transcript(TranscriptDirection direction, string text)
     {
+        // Masked before the length cap, so a cut can never leave part of a secret behind.
+        text = _redactor.Scrub(text)!;
         if (text.Length > TranscriptLineLimit)
         {
             text = text.Substring(0, TranscriptLineLimit) + $"[… {text.Length - TranscriptLineLimit} more]";

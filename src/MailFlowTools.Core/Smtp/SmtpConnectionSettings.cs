@@ -1,3 +1,5 @@
+using MailFlowTools.Core.Reporting;
+
 namespace MailFlowTools.Core.Smtp;
 
 /// <summary>How <see cref="SmtpConnection"/> sets up its socket and bounds what it reads.</summary>
@@ -14,4 +16,7 @@ public sealed class SmtpConnectionSettings
     public int MaxLineLength { get; init; } = SmtpReplyParser.DefaultMaxLineLength;
 
     public int MaxReplyLength { get; init; } = SmtpReplyParser.DefaultMaxReplyLength;
+
+    /// <summary>Secrets masked in every reply, transcript line and error of the connection (a server may echo them).</summary>
+    public SecretRedactor Redactor { get; init; } = SecretRedactor.None;
 }

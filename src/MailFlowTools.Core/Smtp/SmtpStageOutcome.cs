@@ -32,4 +32,7 @@ public enum SmtpStageOutcome
 
     /// <summary>The network reported the host or network unreachable, or administratively prohibited (ICMP).</summary>
     Unreachable,
+
+    /// <summary>The tool did not run the stage on purpose (AUTH withheld: no TLS, an unverified certificate, or no mechanism offered).</summary>
+    NotAttempted,
 }

@@ -34,11 +34,15 @@ public sealed class SmtpStageTimingEngine
     private SmtpConnection? _connection;
     private string _address = string.Empty;
     private SmtpCapabilities _capabilities = SmtpCapabilities.None;
+    private SmtpCapabilities _plainCapabilities = SmtpCapabilities.None;
+    private SmtpTlsInfo? _tls;
+    private readonly SecretRedactor _secrets;
 
     private SmtpStageTimingEngine(SmtpStageTimingOptions options, IEngineReporter reporter, Action<SmtpStageResult>? onStage)
     {
         _options = options;
-        _reporter = reporter ?? NullEngineReporter.Instance;
+        _secrets = options.Credential?.Redactor ?? SecretRedactor.None;
+        _reporter = RedactingReporter.Wrap(reporter ?? NullEngineReporter.Instance, _secrets);
         _onStage = onStage;
         _sessionId = NewSessionId();
     }
@@ -57,9 +61,25 @@ public sealed class SmtpStageTimingEngine
 
         Validate(options);
         var engine = new SmtpStageTimingEngine(options, reporter, onStage);
-        await engine.RunCoreAsync(cancellationToken);
+        try
+        {
+            await engine.RunCoreAsync(cancellationToken);
+        }
+        catch (Exception ex) when (engine._secrets.Contains(ex))
+        {
+            // Nothing that leaves the engine may carry the credential, whatever the server sent back.
+            throw Sanitize(ex, engine._secrets);
+        }
+
         return engine._results;
     }
+
+    private static Exception Sanitize(Exception ex, SecretRedactor secrets) => ex switch
+    {
+        MailFlowException mfe => new MailFlowException(mfe.ErrorId, mfe.Category, secrets.Scrub(mfe.Message)!, ErrorReport.SafeTarget(mfe.Target, secrets), mfe.IsInvalidInvocation),
+        OperationCanceledException oce => new OperationCanceledException(secrets.Scrub(oce.Message), oce.CancellationToken),
+        _ => new MailFlowException(ErrorIds.ProbeFailed, MailFlowErrorCategory.NotSpecified, ex.GetType().Name + ": " + secrets.Scrub(ex.Message)),
+    };
 
     public static void Validate(SmtpStageTimingOptions o)
     {
@@ -239,7 +259,7 @@ public sealed class SmtpStageTimingEngine
     private async Task<bool> ConnectAsync(IPEndPoint remote, CancellationToken ct)
     {
         var rec = new StageRecorder(SmtpStage.Connect, NowMs, TcpInfoSnapshot.Unavailable);
-        var settings = new SmtpConnectionSettings { MaxSegmentSize = _options.SegmentSize > 0 ? _options.SegmentSize : null };
+        var settings = new SmtpConnectionSettings { MaxSegmentSize = _options.SegmentSize > 0 ? _options.SegmentSize : null, Redactor = _secrets };
         try
         {
             _connection = await SmtpConnection.ConnectAsync(remote, settings, _sessionId, _reporter, Timeouts.Connect, ct);
@@ -340,6 +360,11 @@ public sealed class SmtpStageTimingEngine
         }
 
         _capabilities = SmtpCapabilities.FromEhloReply(rec.Reply!);
+        if (stage == SmtpStage.Ehlo)
+        {
+            _plainCapabilities = _capabilities;
+        }
+
         rec.Capabilities = _capabilities.Keywords;
         Finish(rec);
         return true;
@@ -376,6 +401,7 @@ public sealed class SmtpStageTimingEngine
         try
         {
             rec.Tls = await _connection!.StartTlsAsync(TlsTargetHost(), _options.ValidateCertificate, Timeouts.TlsHandshake, ct);
+            _tls = rec.Tls;
             rec.WireEndMs = ToMs(_connection.TlsCompletedTimestamp);
             Finish(rec);
             return true;
@@ -400,28 +426,36 @@ public sealed class SmtpStageTimingEngine
     {
         var rec = Begin(SmtpStage.Auth);
         var credential = _options.Credential!;
-        if (!_connection!.IsTls)
+        if (AuthWithheld() is { } withheld)
         {
-            rec.Outcome = SmtpStageOutcome.Rejected;
-            rec.Text = "AUTH skipped: credentials are only sent inside TLS.";
-            _reporter.Warning("AUTH skipped: the session is not protected by TLS, and credentials are never sent in plain text.");
+            // Decided before a single byte of the credential is written.
+            rec.Outcome = SmtpStageOutcome.NotAttempted;
+            rec.Text = withheld.Message;
+            rec.Findings.Add(withheld);
+            _reporter.Warning(withheld.Message);
             Finish(rec);
             await QuitAsync(ct);
             return false;
         }
 
+        if (!_connection!.IsTls || _tls is { CertificateValid: false })
+        {
+            _reporter.Warning(_connection.IsTls
+                ? $"-AllowInsecureAuth: sending the credential to a server whose certificate did not validate ({_tls?.CertificateStatus})."
+                : "-AllowInsecureAuth: sending the credential over an unencrypted session; anyone on the path can read it.");
+        }
+
         var mechanisms = _capabilities.AuthMechanisms;
         bool ok;
-        if (mechanisms.Contains("PLAIN") || !mechanisms.Contains("LOGIN"))
+        if (mechanisms.Contains("PLAIN"))
         {
-            var token = Convert.ToBase64String(Encoding.UTF8.GetBytes("\0" + credential.UserName + "\0" + credential.Password));
-            ok = await CommandAsync(rec, "AUTH PLAIN " + token, Timeouts.Command, 2, ct, "AUTH PLAIN ****");
+            ok = await CommandAsync(rec, "AUTH PLAIN " + credential.PlainToken, Timeouts.Command, 2, ct, "AUTH PLAIN " + SecretRedactor.Mask);
         }
         else
         {
             ok = await CommandAsync(rec, "AUTH LOGIN", Timeouts.Command, 3, ct)
-                && await CommandAsync(rec, Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.UserName)), Timeouts.Command, 3, ct, "****")
-                && await CommandAsync(rec, Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.Password)), Timeouts.Command, 2, ct, "****");
+                && await CommandAsync(rec, credential.LoginUserToken, Timeouts.Command, 3, ct, SecretRedactor.Mask)
+                && await CommandAsync(rec, credential.LoginPasswordToken, Timeouts.Command, 2, ct, SecretRedactor.Mask);
         }
 
         if (!ok)
@@ -440,6 +474,50 @@ public sealed class SmtpStageTimingEngine
 
         Finish(rec);
         return true;
+    }
+
+    /// <summary>Why the credential must not be sent in this session, as a finding; null when AUTH may go ahead.</summary>
+    private Finding? AuthWithheld()
+    {
+        var host = _options.ComputerName;
+        if (!_connection!.IsTls && !_options.AllowInsecureAuth)
+        {
+            var why = _options.StartTls == SmtpStartTlsMode.Off
+                ? "-StartTls Off was given"
+                : "the server does not offer STARTTLS";
+            var offered = _plainCapabilities.AuthMechanisms.Length > 0 ? $" although it offers AUTH {string.Join(" ", _plainCapabilities.AuthMechanisms)} in plain text" : string.Empty;
+            return Finding.Error(
+                FindingCodes.AuthWithoutTls,
+                $"The credential was not sent: the session with {host} is not encrypted ({why}){offered}, and a password sent there can be read by anyone on the path.",
+                "Enable STARTTLS on the server (or test a port that offers it); only for a test server, add -AllowInsecureAuth to send the credential anyway.",
+                Evidence(("StartTls", _options.StartTls.ToString()), ("StartTlsOffered", _plainCapabilities.StartTls), ("AuthOfferedInPlainText", string.Join(" ", _plainCapabilities.AuthMechanisms))));
+        }
+
+        if (_tls is { CertificateValid: false } tls && !_options.AllowInsecureAuth)
+        {
+            return Finding.Error(
+                FindingCodes.AuthCertificateUntrusted,
+                $"The credential was not sent: the TLS certificate of {host} did not validate ({tls.CertificateStatus}), so the session could be with anyone posing as the server.",
+                $"Give the server a certificate that chains to a trusted root and names {host}; only for a test server, add -AllowInsecureAuth to send the credential anyway.",
+                Evidence(("CertificateStatus", tls.CertificateStatus ?? string.Empty), ("CertificateSubject", tls.CertificateSubject ?? string.Empty), ("CertificateIssuer", tls.CertificateIssuer ?? string.Empty)));
+        }
+
+        var mechanisms = _capabilities.AuthMechanisms;
+        if (!mechanisms.Contains("PLAIN") && !mechanisms.Contains("LOGIN"))
+        {
+            var message = mechanisms.Length > 0
+                ? $"The credential was not sent: {host} offers AUTH {string.Join(" ", mechanisms)} only, and this tool speaks PLAIN and LOGIN."
+                : _connection.IsTls && _plainCapabilities.AuthMechanisms.Length > 0
+                    ? $"The credential was not sent: {host} offered AUTH only before STARTTLS, not in the encrypted session."
+                    : $"The credential was not sent: {host} does not offer AUTH in this session.";
+            return Finding.Error(
+                FindingCodes.AuthNotOffered,
+                message,
+                "Check the server's AUTH settings for this port (on Exchange, the receive connector's AuthMechanism and permission groups; on Postfix, smtpd_sasl_auth_enable and smtpd_tls_auth_only).",
+                Evidence(("AuthOffered", string.Join(" ", mechanisms)), ("AuthOfferedBeforeStartTls", string.Join(" ", _plainCapabilities.AuthMechanisms)), ("Tls", _connection.IsTls)));
+        }
+
+        return null;
     }
 
     /// <summary>MAIL, RCPT… and DATA, pipelined in one write or one at a time. True when DATA got 354.</summary>
@@ -1010,7 +1088,7 @@ public sealed class SmtpStageTimingEngine
             Outcome = rec.Outcome,
             ReplyCode = rec.Reply?.Code,
             EnhancedStatus = rec.Reply?.EnhancedStatus,
-            ReplyText = rec.Reply?.Text ?? rec.Text,
+            ReplyText = _secrets.Scrub(rec.Reply?.Text ?? rec.Text),
             StartMs = Math.Round(start, 3),
             ElapsedMs = Math.Round(end - start, 3),
             BytesSent = rec.BytesSent,
@@ -1028,11 +1106,23 @@ public sealed class SmtpStageTimingEngine
             CertificateIssuer = rec.Tls?.CertificateIssuer,
             CertificateNotAfter = rec.Tls?.CertificateNotAfter,
             CertificateStatus = rec.Tls?.CertificateStatus,
-            Findings = rec.Findings.ToArray(),
+            Findings = rec.Findings.Select(Scrub).ToArray(),
         };
         _results.Add(result);
         _reporter.Verbose(FormattableString.Invariant($"[{_sessionId}] {result.Stage} {result.Outcome} {result.ReplyCode} in {result.ElapsedMs:0.###} ms"));
         _onStage?.Invoke(result);
+    }
+
+    /// <summary>The finding itself, or a copy with any echoed secret masked in its message and evidence.</summary>
+    private Finding Scrub(Finding f)
+    {
+        if (_secrets.IsEmpty || (!_secrets.Contains(f.Message) && !f.Evidence.Values.Any(v => v is string text && _secrets.Contains(text))))
+        {
+            return f;
+        }
+
+        var evidence = f.Evidence.ToDictionary(kv => kv.Key, kv => kv.Value is string text ? _secrets.Scrub(text)! : kv.Value, StringComparer.Ordinal);
+        return new Finding(f.Code, f.Severity, _secrets.Scrub(f.Message)!, f.Recommendation, evidence);
     }
 
     private void Drop(string why)

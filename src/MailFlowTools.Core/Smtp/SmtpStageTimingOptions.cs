@@ -46,8 +46,11 @@ public sealed class SmtpStageTimingOptions
     /// <summary>EHLO/HELO argument; null: the local FQDN, or the local address literal.</summary>
     public string? HeloName { get; init; }
 
-    /// <summary>AUTH PLAIN or LOGIN after STARTTLS; never used over plain text.</summary>
+    /// <summary>AUTH PLAIN or LOGIN, only inside TLS with a certificate that validated (see <see cref="AllowInsecureAuth"/>).</summary>
     public SmtpCredential? Credential { get; init; }
+
+    /// <summary>Send <see cref="Credential"/> even over plain text or to a server whose certificate did not validate (test servers).</summary>
+    public bool AllowInsecureAuth { get; init; }
 
     /// <summary>Connect to this address instead of resolving <see cref="ComputerName"/>.</summary>
     public string? Address { get; init; }

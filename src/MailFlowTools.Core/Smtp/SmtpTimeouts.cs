@@ -1,4 +1,5 @@
 using System;
+using MailFlowTools.Core.Errors;
 
 namespace MailFlowTools.Core.Smtp;
 
@@ -64,6 +65,24 @@ public sealed class SmtpTimeouts
         };
     }
 
-    /// <summary>The cmdlet's -TimeoutSeconds: 0 selects <see cref="Rfc5321"/>, otherwise the same value for every stage.</summary>
-    public static SmtpTimeouts FromSeconds(double seconds) => seconds == 0 ? Rfc5321 : Uniform(TimeSpan.FromSeconds(seconds));
+    /// <summary>Largest -TimeoutSeconds: an hour per stage is already far past any server's own timeout.</summary>
+    public const double MaxSeconds = 3600;
+
+    /// <summary>
+    /// The cmdlet's -TimeoutSeconds: 0 selects <see cref="Rfc5321"/>, otherwise the same value for every stage.
+    /// Throws an invalid-invocation ValueOutOfRange error for negative, NaN, infinite or over-large values.
+    /// </summary>
+    public static SmtpTimeouts FromSeconds(double seconds)
+    {
+        // Written so NaN fails too (every comparison with NaN is false).
+        if (!(seconds >= 0 && seconds <= MaxSeconds))
+        {
+            throw MailFlowException.InvalidArgument(
+                ErrorIds.ValueOutOfRange,
+                FormattableString.Invariant($"-TimeoutSeconds must be 0 (the RFC 5321 timeouts) or more than 0 and at most {MaxSeconds}; got {seconds}."),
+                "TimeoutSeconds=" + seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return seconds == 0 ? Rfc5321 : Uniform(TimeSpan.FromSeconds(seconds));
+    }
 }

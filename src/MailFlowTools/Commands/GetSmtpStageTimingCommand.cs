@@ -65,10 +65,14 @@ public sealed class GetSmtpStageTimingCommand : AsyncCmdlet
     [ValidateRange(0, 3600)]
     public double TimeoutSeconds { get; set; } = 30;
 
-    /// <summary>For AUTH PLAIN/LOGIN after STARTTLS; never sent in plain text, never written anywhere.</summary>
+    /// <summary>For AUTH PLAIN/LOGIN after STARTTLS with a valid certificate; never written anywhere.</summary>
     [Parameter]
     [Credential]
     public PSCredential? Credential { get; set; }
+
+    /// <summary>Send the credential even over plain text or to a server whose certificate did not validate (test servers only).</summary>
+    [Parameter]
+    public SwitchParameter AllowInsecureAuth { get; set; }
 
     protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
@@ -77,6 +81,7 @@ public sealed class GetSmtpStageTimingCommand : AsyncCmdlet
         {
             var network = Credential.GetNetworkCredential();
             credential = new SmtpCredential(Credential.UserName, network.Password);
+            Secrets = credential.Redactor;
         }
 
         var options = new SmtpStageTimingOptions
@@ -95,6 +100,7 @@ public sealed class GetSmtpStageTimingCommand : AsyncCmdlet
             Deliver = Deliver.IsPresent,
             Timeouts = SmtpTimeouts.FromSeconds(TimeoutSeconds),
             Credential = credential,
+            AllowInsecureAuth = AllowInsecureAuth.IsPresent,
         };
 
         try
