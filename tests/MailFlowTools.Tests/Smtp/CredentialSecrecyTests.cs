@@ -176,6 +176,16 @@ public sealed class CredentialSecrecyTests
         Forms.AssertAbsent(credential.Redactor.ToString(), "the redactor's ToString");
         Assert.Null(SecretRedactor.None.Scrub(null));
         Assert.Equal("no secret", credential.Redactor.Scrub("no secret"));
+
+        // The reporter wrapper masks every channel, for hosts that learn the secret after handing it out.
+        var inner = new RecordingReporter();
+        var wrapped = new RedactingReporter(inner, () => credential.Redactor);
+        wrapped.Transcript(new TranscriptEntry(DateTimeOffset.Now, "s", TranscriptDirection.Received, "250 " + Password));
+        wrapped.Warning("w " + AuthSmtpBehaviour.Base64(Password));
+        wrapped.Verbose("v " + Password.ToUpperInvariant());
+        wrapped.Progress(new EngineProgress(1, "a " + Password, "s"));
+        Forms.AssertAbsent(inner.AllText(), "a wrapped reporter");
+        Assert.Equal(3, inner.AllText().Split(SecretRedactor.Mask).Length - 1);
     }
 
     [Fact]
