@@ -383,7 +383,7 @@ public class SmtpStageTimingEngineTests
         var reporter = new RecordingReporter();
         var o = Options(server);
         var credential = new SmtpCredential("probe-user", password);
-        var results = await RunAsync(new SmtpStageTimingOptions { ComputerName = o.ComputerName, Port = o.Port, To = o.To, Timeouts = o.Timeouts, LocalBlockCheckPorts = o.LocalBlockCheckPorts, Credential = credential }, reporter);
+        var results = await RunAsync(new SmtpStageTimingOptions { ComputerName = o.ComputerName, Port = o.Port, To = o.To, Timeouts = o.Timeouts, LocalBlockCheckPorts = o.LocalBlockCheckPorts, Credential = credential, AllowInsecureAuth = true }, reporter);
 
         Assert.Equal(SmtpStageOutcome.Ok, Stage(results, SmtpStage.Auth).Outcome);
         var token = Convert.ToBase64String(Encoding.UTF8.GetBytes("\0probe-user\0" + password));
@@ -408,7 +408,7 @@ public class SmtpStageTimingEngineTests
         });
         var reporter = new RecordingReporter();
         var o = Options(server);
-        var results = await RunAsync(new SmtpStageTimingOptions { ComputerName = o.ComputerName, Port = o.Port, To = o.To, Timeouts = o.Timeouts, LocalBlockCheckPorts = o.LocalBlockCheckPorts, Credential = new SmtpCredential("u", password), StopAfter = SmtpStopAfter.Mail }, reporter);
+        var results = await RunAsync(new SmtpStageTimingOptions { ComputerName = o.ComputerName, Port = o.Port, To = o.To, Timeouts = o.Timeouts, LocalBlockCheckPorts = o.LocalBlockCheckPorts, Credential = new SmtpCredential("u", password), StopAfter = SmtpStopAfter.Mail, AllowInsecureAuth = true }, reporter);
         var everything = reporter.AllText() + JsonSerializer.Serialize(results);
         Assert.DoesNotContain(password, everything);
         Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(password)), everything);
