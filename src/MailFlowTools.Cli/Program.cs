@@ -65,7 +65,7 @@ public static class Program
 
         if (!VerbRegistry.TryCreate(args[0], out var verb))
         {
-            stderr.WriteLine($"mailflow: unknown command '{args[0]}'. Commands: {string.Join(", ", VerbRegistry.Names)}.");
+            stderr.WriteLine($"mailflow: {ErrorIds.UnknownCommand}: unknown command '{args[0]}'. Commands: {string.Join(", ", VerbRegistry.Names)}.");
             return ExitCouldNotRun;
         }
 

@@ -167,7 +167,10 @@ public static class ArgumentBinder
 
         if (property.PropertyType.IsArray)
         {
-            list.AddRange(value.Split(',').Select(v => v.Trim()).Where(v => v.Length > 0));
+            var items = value.Split(',').Select(v => v.Trim()).Where(v => v.Length > 0).ToList();
+
+            // An explicit "" is a value the verb must judge (an empty name), not the same as giving nothing.
+            list.AddRange(items.Count > 0 ? items : new List<string> { string.Empty });
         }
         else
         {
@@ -235,11 +238,12 @@ public static class ArgumentBinder
         }
         catch (FormatException)
         {
-            throw Usage($"'{value}' is not a valid {underlying.Name} for --{ToKebabCase(parameterName)}.");
+            var expected = underlying == typeof(int) ? "whole number" : underlying == typeof(double) ? "number" : underlying.Name;
+            throw Usage($"'{value}' is not a valid {expected} for --{ToKebabCase(parameterName)}.");
         }
         catch (OverflowException)
         {
-            throw Usage($"'{value}' is out of range for --{ToKebabCase(parameterName)}.");
+            throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, $"'{value}' is out of range for --{ToKebabCase(parameterName)}: it does not fit a {(underlying == typeof(int) ? "32-bit integer" : underlying.Name)}.", value);
         }
 
         throw new InvalidOperationException($"Parameter type {type} is not supported by the CLI binder.");

@@ -12,7 +12,7 @@ namespace MailFlowTools.Cli.Verbs;
 public sealed class TestEdnsReachabilityVerb : CliVerb
 {
     [CliParameter(Position = 0, Mandatory = true, HelpText = "The name to query, e.g. the recipient domain.")]
-    public string Name { get; set; } = string.Empty;
+    public string? Name { get; set; }
 
     [CliParameter(HelpText = "Record type to query (default MX).")]
     public DnsRecordType Type { get; set; } = DnsRecordType.MX;
@@ -37,7 +37,8 @@ public sealed class TestEdnsReachabilityVerb : CliVerb
 
     public override Task RunAsync(CliContext context, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(Name))
+        // Missing is a usage error; an explicit "" reaches the engine, which names what is wrong with it.
+        if (Name is null)
         {
             throw MailFlowException.InvalidArgument(ErrorIds.InvalidUsage, "Give the name to query, for example: mailflow Test-EdnsReachability example.com");
         }

@@ -50,11 +50,18 @@ public sealed class DiagnosisInput
         }
 
         var candidate = FirstNonEmpty(DomainName, NextHopDomain, status?.RecipientDomain);
+        if (candidate is null && DomainName is not null && statusProblem is null)
+        {
+            // A domain given as "" is that item's error, said as such.
+            candidate = DomainName;
+        }
+
         if (candidate is null)
         {
+            // An NDR that could not be read is a status problem; no domain at all is a naming problem.
             throw new MailFlowException(
-                ErrorIds.InvalidDomainName,
-                MailFlowErrorCategory.InvalidArgument,
+                statusProblem is null ? ErrorIds.InvalidDomainName : ErrorIds.NoStatusInInput,
+                statusProblem is null ? MailFlowErrorCategory.InvalidArgument : MailFlowErrorCategory.InvalidData,
                 statusProblem ?? "No domain to test: give -DomainName, a queue item with NextHopDomain, or an NDR that names the recipient.",
                 Preview(NdrText ?? LastError ?? string.Empty));
         }

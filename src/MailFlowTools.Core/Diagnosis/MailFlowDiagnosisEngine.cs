@@ -374,7 +374,7 @@ public sealed class MailFlowDiagnosisEngine
         var endPoints = new List<IPEndPoint>();
         foreach (var text in options.DnsServers.Where(s => !string.IsNullOrWhiteSpace(s)))
         {
-            var (host, address, port) = EdnsReachabilityRunner.ParseServer(text);
+            var (host, address, port) = EdnsReachabilityRunner.ParseServer(text, "DnsServer");
             if (address is not null)
             {
                 endPoints.Add(new IPEndPoint(address, port));

@@ -87,6 +87,28 @@ public static class SystemDnsServers
         return result;
     }
 
+    /// <summary>For messages that name the resolver asked: "the system resolver (DNS servers 192.0.2.53, 192.0.2.54)".</summary>
+    public static string DescribeSystemResolver()
+    {
+        IReadOnlyList<IPEndPoint> servers;
+        try
+        {
+            servers = Get();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NetworkInformationException or PlatformNotSupportedException)
+        {
+            servers = Array.Empty<IPEndPoint>();
+        }
+
+        return servers.Count == 0
+            ? "the system resolver (no DNS server configured; hosts file only)"
+            : "the system resolver (DNS " + string.Join(", ", servers.Select(Describe)) + ")";
+    }
+
+    /// <summary>The resolver a lookup with these servers asks: the given servers, or (none given) the system's.</summary>
+    public static string DescribeResolver(IReadOnlyList<IPEndPoint>? servers) =>
+        servers is null || servers.Count == 0 ? DescribeSystemResolver() : "DNS " + string.Join(", ", servers.Select(Describe));
+
     internal static string Describe(IPEndPoint endPoint) =>
         endPoint.Port == 53 ? endPoint.Address.ToString() : (endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? "[" + endPoint.Address + "]:" : endPoint.Address + ":") + endPoint.Port.ToString(CultureInfo.InvariantCulture);
 }

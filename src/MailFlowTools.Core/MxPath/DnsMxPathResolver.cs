@@ -37,7 +37,7 @@ public sealed class DnsMxPathResolver : IMxPathResolver
                 continue;
             }
 
-            var (host, address, port) = EdnsReachabilityRunner.ParseServer(text);
+            var (host, address, port) = EdnsReachabilityRunner.ParseServer(text, "DnsServer");
             if (address is not null)
             {
                 endPoints.Add(new IPEndPoint(address, port));
@@ -47,7 +47,7 @@ public sealed class DnsMxPathResolver : IMxPathResolver
             var lookup = await new DnsResolver().ResolveAddressesAsync(host, cancellationToken);
             if (lookup.Addresses.Count == 0)
             {
-                throw MailFlowException.InvalidArgument(ErrorIds.UnknownHost, $"The DNS server name '{text}' did not resolve ({lookup.Error}).", text);
+                throw MailFlowException.InvalidArgument(ErrorIds.UnknownHost, $"The DNS server name '{text}' given in -DnsServer did not resolve ({lookup.Error}); asked {SystemDnsServers.DescribeSystemResolver()}.", text);
             }
 
             endPoints.AddRange(lookup.Addresses.Select(a => new IPEndPoint(a, port)));

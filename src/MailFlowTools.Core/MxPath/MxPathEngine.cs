@@ -209,7 +209,7 @@ public sealed class MxPathEngine
     }
 
     private static MailFlowException OutOfRange(string parameter, string message, object value) =>
-        new(ErrorIds.ValueOutOfRange, MailFlowErrorCategory.InvalidArgument, message, parameter + "=" + Convert.ToString(value, CultureInfo.InvariantCulture), isInvalidInvocation: true);
+        new(ErrorIds.ValueOutOfRange, MailFlowErrorCategory.InvalidArgument, message.TrimEnd('.') + "; got " + Convert.ToString(value, CultureInfo.InvariantCulture) + ".", parameter + "=" + Convert.ToString(value, CultureInfo.InvariantCulture), isInvalidInvocation: true);
 
     private static string F(string format, params object?[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
 }

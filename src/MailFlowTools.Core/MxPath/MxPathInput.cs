@@ -30,7 +30,7 @@ public static class MxPathInput
 
         if (!DomainNames.TryNormalize(text, out var ascii, out var reason))
         {
-            error = new MailFlowException(ErrorIds.InvalidDomainName, MailFlowErrorCategory.InvalidArgument, $"'{input}' is not a valid domain name: {reason}", input);
+            error = new MailFlowException(ErrorIds.InvalidDomainName, MailFlowErrorCategory.InvalidArgument, $"'{input}' is not a valid domain name for -DomainName: {reason}", input);
             return false;
         }
 
@@ -40,7 +40,7 @@ public static class MxPathInput
             error = new MailFlowException(
                 ErrorIds.InvalidDomainName,
                 MailFlowErrorCategory.InvalidArgument,
-                $"'{input}' is a single-label name, not a mail domain (from Get-Queue, keep only delivery queues: Where-Object DeliveryType -eq DnsConnectorDelivery).",
+                $"'{input}' is a single-label name, not a mail domain, for -DomainName (from Get-Queue, keep only delivery queues: Where-Object DeliveryType -eq DnsConnectorDelivery).",
                 input);
             return false;
         }

@@ -73,7 +73,7 @@ public sealed record MxPathOptions
     {
         if (double.IsNaN(value) || value <= 0 || value > 600)
         {
-            throw new MailFlowException(ErrorIds.ValueOutOfRange, MailFlowErrorCategory.InvalidArgument, $"-{parameter} must be more than 0 and at most 600.", parameter + "=" + value.ToString(CultureInfo.InvariantCulture), isInvalidInvocation: true);
+            throw new MailFlowException(ErrorIds.ValueOutOfRange, MailFlowErrorCategory.InvalidArgument, $"-{parameter} must be more than 0 and at most 600; got {value.ToString(CultureInfo.InvariantCulture)}.", parameter + "=" + value.ToString(CultureInfo.InvariantCulture), isInvalidInvocation: true);
         }
 
         return TimeSpan.FromSeconds(value);

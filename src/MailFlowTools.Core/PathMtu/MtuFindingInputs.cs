@@ -30,5 +30,8 @@ internal sealed class MtuFindingInputs
 
     public SweepAnalysis? Sweep { get; init; }
 
+    /// <summary>Why ICMP could not be used (no privilege), when Auto fell back to TCP; null otherwise.</summary>
+    public string? IcmpNotPermitted { get; init; }
+
     public LocalPathInfo? Local { get; init; }
 }

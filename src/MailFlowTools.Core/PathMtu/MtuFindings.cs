@@ -12,6 +12,15 @@ internal static class MtuFindings
     {
         var findings = new List<Finding>();
         var v = x.Verdict;
+        if (x.IcmpNotPermitted is { } why)
+        {
+            findings.Add(Finding.Info(
+                FindingCodes.IcmpNotPermitted,
+                $"ICMP probing is not permitted for this process, so Auto used the unprivileged fallback instead: TCP segments to port {x.Port} (-Method Tcp), which needs an SMTP server answering on that port.",
+                "Run as root, grant CAP_NET_RAW (setcap cap_net_raw+ep) or add your group to net.ipv4.ping_group_range to probe with ICMP as well.",
+                new Dictionary<string, object> { ["Fallback"] = "Tcp", ["Port"] = x.Port, ["Reason"] = why }));
+        }
+
         var too = x.IsIPv6 ? "ICMPv6 type 2 ('packet too big')" : "ICMP type 3 code 4 ('fragmentation needed')";
         var ipAndTcpHeaders = x.IsIPv6 ? 60 : 40;
 

@@ -65,7 +65,7 @@ public sealed class PathMtuEngine
         {
             if (!DomainNames.TryNormalize(name, out var ascii, out var reason))
             {
-                throw new MailFlowException(ErrorIds.InvalidHostName, MailFlowErrorCategory.InvalidArgument, $"'{name}' is not a valid host name: {reason}", name);
+                throw new MailFlowException(ErrorIds.InvalidHostName, MailFlowErrorCategory.InvalidArgument, $"'{name}' is not a valid host name for -ComputerName: {reason}", name);
             }
 
             try
@@ -80,14 +80,14 @@ public sealed class PathMtuEngine
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     _ = lookup.ContinueWith(t => t.Exception, TaskScheduler.Default);
-                    throw new MailFlowException(ErrorIds.UnknownHost, MailFlowErrorCategory.OperationTimeout, $"The system resolver did not answer for '{name}' in time.", name);
+                    throw new MailFlowException(ErrorIds.UnknownHost, MailFlowErrorCategory.OperationTimeout, $"{DomainNames.Quote(name, ascii)} did not resolve in time; asked {Dns.SystemDnsServers.DescribeSystemResolver()}.", name);
                 }
 
                 found = await lookup;
             }
             catch (SocketException ex)
             {
-                throw new MailFlowException(ErrorIds.UnknownHost, MailFlowErrorCategory.ObjectNotFound, $"The system resolver knows no address for '{name}' ({ex.SocketErrorCode}).", name, innerException: ex);
+                throw new MailFlowException(ErrorIds.UnknownHost, MailFlowErrorCategory.ObjectNotFound, $"{DomainNames.Quote(name, ascii)} did not resolve ({ex.SocketErrorCode}); asked {Dns.SystemDnsServers.DescribeSystemResolver()}.", name, innerException: ex);
             }
         }
 
@@ -152,6 +152,7 @@ public sealed class PathMtuEngine
         var runSweep = options.Method == MtuProbeMethod.Sweep || (options.PayloadSizes?.Length ?? 0) > 0;
 
         bool? confirmedByTcp = null;
+        string? icmpNotPermitted = null;
         int? icmpEchoLimit = null;
 
         async Task<MtuVerdict?> RunTcpAsync()
@@ -196,7 +197,10 @@ public sealed class PathMtuEngine
                     throw IcmpTransportFactory.NotPermitted(unavailable, address);
                 }
 
-                _reporter.Verbose(unavailable + " Using TCP.");
+                // Named, not silent: the user asked for Auto and gets the unprivileged method.
+                icmpNotPermitted = unavailable;
+                _reporter.Warning($"ICMP probing is not permitted for this process (it needs root, CAP_NET_RAW or net.ipv4.ping_group_range); using the unprivileged fallback instead: TCP (-Method Tcp) to {address} port {options.Port}.");
+                _reporter.Verbose(unavailable);
             }
             else
             {
@@ -327,6 +331,7 @@ public sealed class PathMtuEngine
             IcmpEchoLimit = icmpEchoLimit,
             Sweep = sweep,
             Local = local,
+            IcmpNotPermitted = icmpNotPermitted,
         });
 
         var tooBig = attempts.Where(a => a.Outcome == MtuProbeOutcome.TooBig).ToList();

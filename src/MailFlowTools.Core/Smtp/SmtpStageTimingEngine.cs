@@ -85,27 +85,27 @@ public sealed class SmtpStageTimingEngine
     {
         if (string.IsNullOrWhiteSpace(o.ComputerName))
         {
-            throw MailFlowException.InvalidArgument(ErrorIds.InvalidHostName, "Give the SMTP server's name or address (-ComputerName).");
+            throw MailFlowException.InvalidArgument(ErrorIds.InvalidHostName, "-ComputerName is empty: give the SMTP server's host name or IP address.");
         }
 
         if (o.Port is < 1 or > 65535)
         {
-            throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, $"Port {o.Port} is outside 1..65535.", o.Port);
+            throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, $"-Port must be 1 to 65535; got {o.Port}.", o.Port);
         }
 
         if (o.MessageSize < 0 || o.MessageSize > SmtpMessageBuilder.MaxSize)
         {
-            throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, $"-MessageSize must be 0..{SmtpMessageBuilder.MaxSize} bytes.", o.MessageSize);
+            throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, $"-MessageSize must be 0 (the default, 1024) to {SmtpMessageBuilder.MaxSize} bytes; got {o.MessageSize}.", o.MessageSize);
         }
 
         if (o.EnvelopeSize < 0 || o.EnvelopeSize > 1024 * 1024)
         {
-            throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, "-EnvelopeSize must be 0..1048576 bytes.", o.EnvelopeSize);
+            throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, $"-EnvelopeSize must be 0 (no padding) to 1048576 bytes; got {o.EnvelopeSize}.", o.EnvelopeSize);
         }
 
         if (o.SegmentSize != 0 && (o.SegmentSize < 88 || o.SegmentSize > 65495))
         {
-            throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, "-SegmentSize must be 88..65495 bytes (0 for the OS default).", o.SegmentSize);
+            throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, $"-SegmentSize must be 0 (the OS default) or 88 to 65495 bytes; got {o.SegmentSize}.", o.SegmentSize);
         }
 
         if (o.SplitEndOfData && !o.Deliver)
@@ -1141,7 +1141,8 @@ public sealed class SmtpStageTimingEngine
 
         if (!Net.DomainNames.TryNormalize(name, out var ascii, out var reason))
         {
-            throw MailFlowException.InvalidArgument(ErrorIds.InvalidHostName, $"'{name}' is not a valid host name: {reason}", name);
+            // One bad name among piped hosts is that item's error, not the end of the pipeline.
+            throw new MailFlowException(ErrorIds.InvalidHostName, MailFlowErrorCategory.InvalidArgument, $"'{name}' is not a valid host name for -ComputerName: {reason}", name);
         }
 
 #if NET8_0_OR_GREATER
@@ -1154,7 +1155,7 @@ public sealed class SmtpStageTimingEngine
         if (winner != lookup)
         {
             ObserveQuietly(lookup);
-            throw new MailFlowException(ErrorIds.UnknownHost, MailFlowErrorCategory.OperationTimeout, $"Resolving '{ascii}' took longer than {Timeouts.Connect.TotalSeconds:0.###} s.", name);
+            throw new MailFlowException(ErrorIds.UnknownHost, MailFlowErrorCategory.OperationTimeout, $"{Net.DomainNames.Quote(name, ascii)} did not resolve within {Timeouts.Connect.TotalSeconds:0.###} s; asked {Dns.SystemDnsServers.DescribeSystemResolver()}.", name);
         }
 
         IPAddress[] addresses;
@@ -1164,12 +1165,12 @@ public sealed class SmtpStageTimingEngine
         }
         catch (SocketException ex)
         {
-            throw new MailFlowException(ErrorIds.UnknownHost, MailFlowErrorCategory.ObjectNotFound, $"'{ascii}' could not be resolved: {ex.Message}", name, innerException: ex);
+            throw new MailFlowException(ErrorIds.UnknownHost, MailFlowErrorCategory.ObjectNotFound, $"{Net.DomainNames.Quote(name, ascii)} did not resolve ({ex.Message}); asked {Dns.SystemDnsServers.DescribeSystemResolver()}.", name, innerException: ex);
         }
 
         if (addresses.Length == 0)
         {
-            throw new MailFlowException(ErrorIds.UnknownHost, MailFlowErrorCategory.ObjectNotFound, $"'{ascii}' has no address.", name);
+            throw new MailFlowException(ErrorIds.UnknownHost, MailFlowErrorCategory.ObjectNotFound, $"{Net.DomainNames.Quote(name, ascii)} has no address; asked {Dns.SystemDnsServers.DescribeSystemResolver()}.", name);
         }
 
         if (addresses.Length > 1)

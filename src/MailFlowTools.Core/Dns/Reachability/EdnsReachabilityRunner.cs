@@ -33,7 +33,7 @@ public static class EdnsReachabilityRunner
             return;
         }
 
-        var specs = request.Servers.Where(s => !string.IsNullOrWhiteSpace(s)).Select(ParseServer).ToList();
+        var specs = request.Servers.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => ParseServer(s)).ToList();
         var targets = specs.Count > 0
             ? await ResolveGivenAsync(specs, request, emitError, cancellationToken)
             : await DiscoverAsync(name, request, emitError, reporter, cancellationToken);
@@ -68,7 +68,7 @@ public static class EdnsReachabilityRunner
     /// Splits "address", "[v6]:port", "address:port", "host" and "host:port". Throws an invalid-invocation
     /// error (InvalidHostName or ValueOutOfRange) when the text cannot be a server.
     /// </summary>
-    public static (string Host, IPAddress? Address, int Port) ParseServer(string text)
+    public static (string Host, IPAddress? Address, int Port) ParseServer(string text, string parameterName = "Server")
     {
         var spec = text.Trim();
         var port = 53;
@@ -78,21 +78,21 @@ public static class EdnsReachabilityRunner
             var close = spec.IndexOf(']');
             if (close < 0)
             {
-                throw MailFlowException.InvalidArgument(ErrorIds.InvalidHostName, $"'{text}' has '[' without ']'.", text);
+                throw MailFlowException.InvalidArgument(ErrorIds.InvalidHostName, $"'{text}' is not a valid server for -{parameterName}: it has '[' without ']'.", text);
             }
 
             host = spec.Substring(1, close - 1);
             var rest = spec.Substring(close + 1);
             if (rest.Length > 0)
             {
-                port = ParsePort(rest.StartsWith(":", StringComparison.Ordinal) ? rest.Substring(1) : rest, text);
+                port = ParsePort(rest.StartsWith(":", StringComparison.Ordinal) ? rest.Substring(1) : rest, text, parameterName);
             }
         }
         else if (spec.Count(c => c == ':') == 1)
         {
             var colon = spec.IndexOf(':');
             host = spec.Substring(0, colon);
-            port = ParsePort(spec.Substring(colon + 1), text);
+            port = ParsePort(spec.Substring(colon + 1), text, parameterName);
         }
         else
         {
@@ -106,17 +106,17 @@ public static class EdnsReachabilityRunner
 
         if (!DomainNames.TryNormalize(host, out var ascii, out var reason))
         {
-            throw MailFlowException.InvalidArgument(ErrorIds.InvalidHostName, $"'{text}' is not a valid server address or host name for -Server: {reason}", text);
+            throw MailFlowException.InvalidArgument(ErrorIds.InvalidHostName, $"'{text}' is not a valid server address or host name for -{parameterName}: {reason}", text);
         }
 
         return (ascii, null, port);
     }
 
-    private static int ParsePort(string text, string original)
+    private static int ParsePort(string text, string original, string parameterName)
     {
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port < 1 || port > 65535)
         {
-            throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, $"The port in '{original}' must be 1 to 65535.", original);
+            throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, $"The port in '{original}' (-{parameterName}) must be 1 to 65535.", original);
         }
 
         return port;
@@ -139,7 +139,7 @@ public static class EdnsReachabilityRunner
             if (lookup.Addresses.Count == 0)
             {
                 var why = lookup.Error == DnsLookupError.None ? "it has no A or AAAA records" : "the lookup failed: " + lookup.Error;
-                emitError(new MailFlowException(ErrorIds.UnknownHost, MailFlowErrorCategory.ObjectNotFound, $"The server '{host}' cannot be resolved: {why}.", host));
+                emitError(new MailFlowException(ErrorIds.UnknownHost, MailFlowErrorCategory.ObjectNotFound, $"The server '{host}' given in -Server cannot be resolved: {why}; asked {SystemDnsServers.DescribeResolver(request.Resolver?.Servers)}.", host));
                 continue;
             }
 

@@ -112,7 +112,7 @@ public static class SmtpStatusResolver
             throw new MailFlowException(
                 ErrorIds.NoStatusInInput,
                 MailFlowErrorCategory.InvalidData,
-                "No SMTP reply code, enhanced status code (such as 4.4.7) or DSN Status field was found in the input.",
+                $"No SMTP reply code, enhanced status code (such as 4.4.7) or DSN Status field was found in '{Shorten(Preview(input))}'.",
                 Preview(input));
         }
 
@@ -248,6 +248,9 @@ public static class SmtpStatusResolver
         var parts = value.Split(new[] { ' ', '\t', '(' }, StringSplitOptions.RemoveEmptyEntries);
         return parts.Length > 0 ? parts[0] : null;
     }
+
+    /// <summary>Enough of the input to say which one was meant, in a one-line error.</summary>
+    private static string Shorten(string preview) => preview.Length <= 60 ? preview : preview.Substring(0, 57) + "...";
 
     private static string Preview(string input)
     {
