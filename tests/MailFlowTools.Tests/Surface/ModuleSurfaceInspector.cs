@@ -33,18 +33,9 @@ public sealed class ModuleSurfaceInspector
     public static IReadOnlyList<CmdletInfo> ReadCmdlets(string assemblyPath, string powerShellReference)
     {
         using var context = CreateContext(assemblyPath, powerShellReference);
-        var assembly = context.LoadFromAssemblyPath(assemblyPath);
         var cmdlets = new List<CmdletInfo>();
-        foreach (var type in assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false }))
+        foreach (var (type, verb, noun) in CmdletTypes(context.LoadFromAssemblyPath(assemblyPath)))
         {
-            var cmdletAttribute = type.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType.Name == "CmdletAttribute");
-            if (cmdletAttribute is null)
-            {
-                continue;
-            }
-
-            var verb = (string)cmdletAttribute.ConstructorArguments[0].Value!;
-            var noun = (string)cmdletAttribute.ConstructorArguments[1].Value!;
             var hasOutputType = type.GetCustomAttributesData().Any(a => a.AttributeType.Name == "OutputTypeAttribute");
             var parameters = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .Where(p => p.GetCustomAttributesData().Any(a => a.AttributeType.Name == "ParameterAttribute"))
@@ -65,17 +56,10 @@ public sealed class ModuleSurfaceInspector
     public static IReadOnlyList<PipelineParameter> ReadPipelineParameters(string assemblyPath, string powerShellReference)
     {
         using var context = CreateContext(assemblyPath, powerShellReference);
-        var assembly = context.LoadFromAssemblyPath(assemblyPath);
         var found = new List<PipelineParameter>();
-        foreach (var type in assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false }))
+        foreach (var (type, verb, noun) in CmdletTypes(context.LoadFromAssemblyPath(assemblyPath)))
         {
-            var cmdletAttribute = type.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType.Name == "CmdletAttribute");
-            if (cmdletAttribute is null)
-            {
-                continue;
-            }
-
-            var cmdlet = cmdletAttribute.ConstructorArguments[0].Value + "-" + cmdletAttribute.ConstructorArguments[1].Value;
+            var cmdlet = verb + "-" + noun;
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
             {
                 var attributes = property.GetCustomAttributesData();
@@ -269,6 +253,19 @@ public sealed class ModuleSurfaceInspector
     }
 
     private static string Text(XElement? element) => element is null ? string.Empty : string.Concat(element.Descendants(Maml + "para").Select(p => p.Value)).Trim();
+
+    /// <summary>The concrete classes carrying [Cmdlet(verb, noun)].</summary>
+    private static IEnumerable<(Type Type, string Verb, string Noun)> CmdletTypes(Assembly assembly)
+    {
+        foreach (var type in assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false }))
+        {
+            var cmdletAttribute = type.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType.Name == "CmdletAttribute");
+            if (cmdletAttribute is not null)
+            {
+                yield return (type, (string)cmdletAttribute.ConstructorArguments[0].Value!, (string)cmdletAttribute.ConstructorArguments[1].Value!);
+            }
+        }
+    }
 
     private static MetadataLoadContext CreateContext(string assemblyPath, string powerShellReference)
     {
