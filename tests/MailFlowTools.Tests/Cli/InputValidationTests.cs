@@ -60,7 +60,6 @@ public sealed class InputValidationTests : IClassFixture<ValidationRunFixture>
         new("TestMxPath_bad_recipient", new[] { "Test-MxPath", "x.example", "--recipient", "a b@x.example" }, 2, ErrorIds.InvalidAddress, new[] { "-Recipient", "local-part@domain" }),
 
         // ---- Test-EdnsReachability
-        new("TestEdns_missing_name", new[] { "Test-EdnsReachability" }, 2, ErrorIds.InvalidUsage, new[] { "name to query" }),
         new("TestEdns_empty_name", new[] { "Test-EdnsReachability", "", "--server", Dns }, 2, ErrorIds.InvalidDomainName, new[] { "-Name", "empty" }),
         new("TestEdns_empty_label", new[] { "Test-EdnsReachability", "a..example", "--server", Dns }, 2, ErrorIds.InvalidDomainName, new[] { "-Name", "empty label" }),
         new("TestEdns_label_over_63", new[] { "Test-EdnsReachability", Label64, "--server", Dns }, 2, ErrorIds.InvalidDomainName, new[] { "-Name", "1 to 63" }),
