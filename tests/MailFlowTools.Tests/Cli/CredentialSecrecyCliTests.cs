@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text.Json;
+using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Cli.Verbs;
 using MailFlowTools.Tests.Infrastructure;
@@ -15,19 +16,19 @@ namespace MailFlowTools.Tests.Cli;
 /// password shows in no form on stdout (JSON or table) or stderr (verbose transcript, warnings, error lines),
 /// whatever the exit path.
 /// </summary>
-public sealed class CredentialSecrecyCliTests
+public sealed class CredentialSecrecyCliTests : IClassFixture<CredentialCliRunFixture>
 {
     private const string UserName = CredentialSecrecyTests.UserName;
     private const string Password = CredentialSecrecyTests.Password;
 
-    private static readonly Dictionary<string, (Func<AuthSmtpBehaviour>? Server, string[] Args, int ExitCode, string Expect)> Rows = new()
+    internal static readonly Dictionary<string, (Func<AuthSmtpBehaviour>? Server, string[] Args, int ExitCode, string Expect)> Rows = new()
     {
         ["PlainAcceptedJson"] = (() => Tls(AuthReaction.Accept), new[] { "--json", "--allow-insecure-auth" }, 0, "AUTH PLAIN ****"),
         ["LoginAcceptedTable"] = (() => Tls(AuthReaction.Accept, "LOGIN"), new[] { "--allow-insecure-auth" }, 0, "AUTH LOGIN"),
         ["RejectedWithEchoJson"] = (() => Tls(AuthReaction.Reject, echo: true), new[] { "--json", "--allow-insecure-auth" }, 1, "\"Outcome\": \"Rejected\""),
         ["RejectedWithEchoTable"] = (() => Tls(AuthReaction.Reject, "LOGIN", echo: true), new[] { "--allow-insecure-auth" }, 1, "Rejected"),
         ["ResetMidAuthJson"] = (() => Tls(AuthReaction.Reset, echo: true), new[] { "--json", "--allow-insecure-auth" }, 1, "\"Outcome\": \"Reset\""),
-        ["TimeoutMidAuthTable"] = (() => Tls(AuthReaction.Silent, echo: true), new[] { "--allow-insecure-auth", "--timeout-seconds", "0.5" }, 1, "Timeout"),
+        ["TimeoutMidAuthTable"] = (() => Tls(AuthReaction.Silent, echo: true), new[] { "--allow-insecure-auth", "--timeout-seconds", "2" }, 1, "Timeout"),
         ["GarbageQuotingTheSecretJson"] = (() => Tls(AuthReaction.Garbage, echo: true), new[] { "--json", "--allow-insecure-auth" }, 1, "ProtocolError"),
         ["PlaintextRefusedJson"] = (() => new AuthSmtpBehaviour(UserName, Password) { AuthBeforeTls = "PLAIN LOGIN", Echo = true }, new[] { "--json" }, 1, "AuthWithoutTls"),
         ["UntrustedCertificateRefusedTable"] = (() => Tls(AuthReaction.Accept, echo: true), Array.Empty<string>(), 1, "AuthCertificateUntrusted"),
@@ -48,9 +49,12 @@ public sealed class CredentialSecrecyCliTests
         return data;
     }
 
-    [Theory]
-    [MemberData(nameof(RowNames))]
-    public async Task Nothing_the_cli_prints_holds_the_password(string name)
+    private readonly CredentialCliRunFixture _runs;
+
+    public CredentialSecrecyCliTests(CredentialCliRunFixture runs) => _runs = runs;
+
+    /// <summary>Runs one row against its own server; the fixture starts every row at once.</summary>
+    internal static async Task<(ProcessResult Result, AuthSmtpBehaviour? Behaviour)> RunRowAsync(string name)
     {
         var row = Rows[name];
         var behaviour = row.Server?.Invoke();
@@ -65,7 +69,17 @@ public sealed class CredentialSecrecyCliTests
             args.AddRange(new[] { "--timeout-seconds", "5" });
         }
 
-        var r = await Task.Run(() => ProcessRunner.Run("env", args, TimeSpan.FromSeconds(30), standardInput: string.Empty));
+        // A thread of its own for the blocking wait, so the in-process servers never starve for pool threads.
+        var r = await Task.Factory.StartNew(() => ProcessRunner.Run("env", args, TimeSpan.FromSeconds(30), standardInput: string.Empty), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return (r, behaviour);
+    }
+
+    [Theory]
+    [MemberData(nameof(RowNames))]
+    public async Task Nothing_the_cli_prints_holds_the_password(string name)
+    {
+        var row = Rows[name];
+        var (r, behaviour) = await _runs.ResultOf(name);
         var all = "exit " + r.ExitCode + "\nstdout:\n" + r.StandardOutput + "\nstderr:\n" + r.StandardError;
         Assert.False(r.TimedOut, all);
         CredentialSecrecyTests.Forms.AssertAbsent(r.StandardOutput, "stdout");

@@ -50,7 +50,7 @@ public sealed class CredentialSecrecyTests
         new("AcceptedWithTheSecretEchoedInBannerAndMultilineEhlo", () => Tls(reaction: AuthReaction.Accept, echo: true), SmtpStageOutcome.Ok, null, true),
         new("ResetAfterAuthPlain", () => Tls(reaction: AuthReaction.Reset, echo: true), SmtpStageOutcome.Reset, FindingCodes.SmtpSessionFailed, true),
         new("ResetAfterLoginPassword", () => Tls("LOGIN", AuthReaction.Reset, echo: true), SmtpStageOutcome.Reset, FindingCodes.SmtpSessionFailed, true),
-        new("SilentAfterAuthPlain", () => Tls(reaction: AuthReaction.Silent, echo: true), SmtpStageOutcome.Timeout, FindingCodes.SmtpSessionFailed, true, TimeoutSeconds: 0.5),
+        new("SilentAfterAuthPlain", () => Tls(reaction: AuthReaction.Silent, echo: true), SmtpStageOutcome.Timeout, FindingCodes.SmtpSessionFailed, true, TimeoutSeconds: 1.5),
         new("GarbageReplyQuotingTheSecret", () => Tls(reaction: AuthReaction.Garbage, echo: true), SmtpStageOutcome.ProtocolError, FindingCodes.SmtpSessionFailed, true),
         new("AuthOfferedWithoutStartTls", () => Plaintext("PLAIN LOGIN"), SmtpStageOutcome.NotAttempted, FindingCodes.AuthWithoutTls, false, AllowInsecureAuth: false),
         new("AuthOfferedOnlyBeforeStartTls", () => Tls(after: string.Empty, before: "PLAIN LOGIN", echo: true), SmtpStageOutcome.NotAttempted, FindingCodes.AuthNotOffered, false),
