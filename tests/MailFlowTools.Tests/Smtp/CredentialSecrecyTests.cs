@@ -158,6 +158,32 @@ public sealed class CredentialSecrecyTests
     }
 
     [Fact]
+    public async Task No_exception_leaves_the_engine_with_the_secret_in_it()
+    {
+        // Whatever throws inside a session (here the caller's own stage callback), what escapes is masked.
+        await using var server = new FakeSmtpServer(Tls().RunAsync);
+        var options = new SmtpStageTimingOptions
+        {
+            ComputerName = "127.0.0.1",
+            Port = server.Port,
+            Timeouts = SmtpTimeouts.Uniform(TimeSpan.FromSeconds(3)),
+            LocalBlockCheckPorts = Array.Empty<int>(),
+            HeloName = "client.test",
+            StopAfter = SmtpStopAfter.Mail,
+            Credential = new SmtpCredential(UserName, Password),
+            AllowInsecureAuth = true,
+        };
+        var ex = await Assert.ThrowsAsync<MailFlowException>(() => SmtpStageTimingEngine.RunAsync(
+            options,
+            new RecordingReporter(),
+            r => throw new InvalidOperationException($"host bug at {r.Stage}: {Password} / {AuthSmtpBehaviour.Base64(Password)}"),
+            default));
+        Assert.Equal(ErrorIds.ProbeFailed, ex.ErrorId);
+        Assert.Contains("host bug at Connect", ex.Message, StringComparison.Ordinal);
+        Forms.AssertAbsent(ex.ToString(), "the escaping exception");
+    }
+
+    [Fact]
     public void Redactor_masks_every_wire_form_whatever_the_case()
     {
         var credential = new SmtpCredential(UserName, Password);
