@@ -29,6 +29,16 @@ if [ ! -d tests/syntax/node_modules/tree-sitter-powershell ]; then
 fi
 
 dotnet build MailFlowTools.slnx -c Release --nologo -v q -clp:ErrorsOnly
+# The hostile-peer and cancellation tests write their measured table here; it is printed at the end.
+export MAILFLOW_TEST_RESULTS="$repo/TestResults"
+rm -f "$MAILFLOW_TEST_RESULTS/robustness.md"
+status=0
 dotnet test tests/MailFlowTools.Tests -c Release --no-build --nologo \
-  --logger "console;verbosity=normal" --filter "Category!=Fuzz&Category!=Benchmark" "$@" | tee /tmp/mailflow-test.log
+  --logger "console;verbosity=normal" --filter "Category!=Fuzz&Category!=Benchmark" "$@" | tee /tmp/mailflow-test.log || status=$?
+if [ -f "$MAILFLOW_TEST_RESULTS/robustness.md" ]; then
+  echo
+  echo "==== $MAILFLOW_TEST_RESULTS/robustness.md"
+  cat "$MAILFLOW_TEST_RESULTS/robustness.md"
+fi
 echo "Test suite finished in $((SECONDS - start)) s."
+exit "$status"
