@@ -29,16 +29,56 @@ if [ ! -d tests/syntax/node_modules/tree-sitter-powershell ]; then
 fi
 
 dotnet build MailFlowTools.slnx -c Release --nologo -v q -clp:ErrorsOnly
+
+# No delivery: tests that deliver on purpose (--deliver, the swaks self-tests) write what they delivered to
+# this ledger; after the suite, Postfix's own counts must equal the ledger's sum exactly.
+ledger=$(mktemp /tmp/mailflow-deliveries.XXXXXX)
+export MAILFLOW_DELIVERY_LEDGER=$ledger
+lab=tests/lab/lab.sh
+own_lab=0
+count_deliveries=0
+finish() {
+  rm -f "$ledger"
+  if [ "$own_lab" = 1 ]; then bash "$lab" down >/dev/null 2>&1 || true; fi
+}
+trap finish EXIT
+if [ "$(id -u)" = 0 ]; then
+  # Up before the tests (the lab fixture leaves a lab it finds up), so Postfix's log spans the whole suite.
+  if bash "$lab" status -q >/dev/null 2>&1 || { bash "$lab" up >/dev/null && own_lab=1; }; then
+    count_deliveries=1
+    delivered0=$(bash "$lab" delivered)
+    queued0=$(bash "$lab" delivered --queued)
+  else
+    echo "The lab did not come up here; the lab tests will say why." >&2
+  fi
+fi
+
 # The hostile-peer and cancellation tests write their measured table here; it is printed at the end.
 export MAILFLOW_TEST_RESULTS="$repo/TestResults"
 rm -f "$MAILFLOW_TEST_RESULTS/robustness.md"
-status=0
+rc=0
 dotnet test tests/MailFlowTools.Tests -c Release --no-build --nologo \
-  --logger "console;verbosity=normal" --filter "Category!=Fuzz&Category!=Benchmark" "$@" | tee /tmp/mailflow-test.log || status=$?
+  --logger "console;verbosity=normal" --filter "Category!=Fuzz&Category!=Benchmark" "$@" | tee /tmp/mailflow-test.log || rc=$?
+
+if [ "$count_deliveries" = 1 ] && bash "$lab" status -q >/dev/null 2>&1; then
+  expected=$(awk -F'\t' '{ n += $1 } END { print n + 0 }' "$ledger")
+  for _ in $(seq 50); do # Postfix logs a delivery a moment after it accepts the message
+    delivered=$(( $(bash "$lab" delivered) - delivered0 ))
+    [ "$delivered" -ge "$expected" ] && break
+    sleep 0.2
+  done
+  queued=$(( $(bash "$lab" delivered --queued) - queued0 ))
+  echo "No delivery: during the suite Postfix delivered $delivered and queued $queued message(s); the tests that deliver on purpose account for $expected:"
+  sort -t "$(printf '\t')" -k2 "$ledger" | awk -F'\t' '{ printf "  %s  %s\n", $1, $2 }'
+  if [ "$delivered" != "$expected" ] || [ "$queued" != "$expected" ]; then
+    echo "FAIL: something delivered or queued mail without --deliver (Postfix log: /run/mfl/postfix.log)." >&2
+    rc=1
+  fi
+fi
 if [ -f "$MAILFLOW_TEST_RESULTS/robustness.md" ]; then
   echo
   echo "==== $MAILFLOW_TEST_RESULTS/robustness.md"
   cat "$MAILFLOW_TEST_RESULTS/robustness.md"
 fi
 echo "Test suite finished in $((SECONDS - start)) s."
-exit "$status"
+exit "$rc"

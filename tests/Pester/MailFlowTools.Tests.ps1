@@ -62,3 +62,47 @@ Describe 'Debug-MailFlow' {
         (Get-Command Debug-MailFlow).OutputType.Name | Should -Contain 'MailFlowTools.Core.Diagnosis.MailFlowDiagnosis'
     }
 }
+
+Describe 'Pipeline binding' {
+    It 'takes Get-AcceptedDomain items whole in Test-MxPath and Test-EdnsReachability (invalid name: error, no probe)' {
+        $accepted = [pscustomobject]@{ Name = 'Contoso'; DomainName = 'bad..name'; DomainType = 'Authoritative' }
+        foreach ($command in 'Test-MxPath', 'Test-EdnsReachability') {
+            $results = $accepted | & $command -ErrorVariable problems -ErrorAction SilentlyContinue
+            $results | Should -BeNullOrEmpty
+            $problems[0].FullyQualifiedErrorId | Should -BeLike 'InvalidDomainName*'
+        }
+    }
+
+    It 'binds a Test-MxPath hop to Find-MtuBlackHole and Get-SmtpStageTiming by property name' {
+        foreach ($command in 'Find-MtuBlackHole', 'Get-SmtpStageTiming') {
+            $parameter = (Get-Command $command).Parameters.Values |
+                Where-Object { $_.Aliases -contains 'Address' -and $_.Attributes.ValueFromPipelineByPropertyName -contains $true }
+            $parameter | Should -Not -BeNullOrEmpty
+        }
+    }
+}
+
+Describe 'Stop (Ctrl+C)' {
+    It 'ends Get-SmtpStageTiming within 250 ms while it waits for a banner that never comes' {
+        # A loopback listener that accepts (the kernel does) and never greets.
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        $shell = [powershell]::Create()
+        try {
+            $null = $shell.AddCommand('Import-Module').AddArgument($modulePath).AddStatement().
+                AddCommand('Get-SmtpStageTiming').AddParameter('ComputerName', '127.0.0.1').
+                AddParameter('Port', $listener.LocalEndpoint.Port).AddParameter('TimeoutSeconds', 30)
+            $async = $shell.BeginInvoke()
+            Start-Sleep -Seconds 2
+            $async.IsCompleted | Should -BeFalse
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            $shell.Stop()
+            $clock.Stop()
+            $clock.ElapsedMilliseconds | Should -BeLessThan 250
+        }
+        finally {
+            $shell.Dispose()
+            $listener.Stop()
+        }
+    }
+}

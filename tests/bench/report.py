@@ -238,6 +238,9 @@ def load(path):
             if "delivered" in rec:
                 delivered = rec["delivered"]
                 continue
+            if "note" in rec:
+                meta.setdefault("notes", []).append(rec["note"])
+                continue
             if "rate" in rec or (rec.get("scenario") == "parsers" and "unavailable" not in rec):
                 key = (rec.get("target"), rec.get("unit", ""))
                 rates.setdefault(key, []).append(rec)
@@ -287,8 +290,12 @@ def markdown(meta, delivered, groups, rates):
     L.append(f"- Runs per measurement: {meta.get('runs', '?')} ({meta.get('slow_runs', '?')} when the first run took over 20 s). "
              f".NET SDK {meta.get('dotnet', '?')}.")
     L.append("- Peers: " + "; ".join(f"{v}" for v in tools.values() if v) + ".")
+    for note in meta.get("notes", []):
+        L.append(f"- Note: {note}.")
     if delivered:
         n = delivered["after"] - delivered["before"]
+        if n < 0:
+            n = "unknown (the lab was restarted during the run)"
         L.append(f"- Messages the lab's Postfix delivered during the run, from any client (the lab is shared): {n}. "
                  "No benchmark command sends the final \".\" of a message.")
     L.append("")

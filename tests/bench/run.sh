@@ -129,12 +129,26 @@ for scenario in $ONLY; do
     start=$SECONDS
     case $scenario in
         startup|mtu|dns|smtp|batch)
-            ensure_lab
-            wait_calm
-            [ -n "$delivered_before" ] || delivered_before=$(bash "$LAB" delivered)
-            say "scenario $scenario"
-            # Measured from inside the client namespace, so no tool pays for `ip netns exec`.
-            ip netns exec mfl-client bash "$HERE/scenarios.sh" "$scenario" || say "scenario $scenario failed ($?)"
+            # The lab is shared: when someone takes it down mid-scenario (which kills every process in its
+            # namespaces, ours too), drop that scenario's partial results and run it again on a fresh lab.
+            for attempt in 1 2 3; do
+                ensure_lab
+                wait_calm
+                [ -n "$delivered_before" ] || delivered_before=$(bash "$LAB" delivered)
+                say "scenario $scenario"
+                lines=$(wc -l <"$RAW")
+                rc=0
+                # Measured from inside the client namespace, so no tool pays for `ip netns exec`.
+                ip netns exec mfl-client bash "$HERE/scenarios.sh" "$scenario" || rc=$?
+                [ "$rc" != 0 ] || break
+                say "scenario $scenario failed ($rc)"
+                [ "$attempt" -lt 3 ] || break
+                head -n "$lines" "$RAW" >"$RAW.tmp" && mv "$RAW.tmp" "$RAW"
+                jq -nc --arg s "$scenario" --arg rc "$rc" \
+                    '{note: "\($s): interrupted (exit \($rc); the shared lab was taken down or restarted meanwhile), partial results dropped, run again"}' >>"$RAW"
+                delivered_before=
+                say "running scenario $scenario again"
+            done
             ;;
         parsers)
             if [ -f "$BENCH_DLL" ]; then

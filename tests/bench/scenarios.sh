@@ -79,7 +79,7 @@ have_verb() { grep -qix "  $1" "$TMPD/verbs"; }
 names_mode() {
     local help
     help=$("${MAILFLOW[@]}" "$1" --help 2>&1)
-    if grep -A1 ',\.\.\.> (position 0)' <<<"$help" | grep -qi 'standard input'; then echo stdin
+    if grep -A1 '> (position 0)' <<<"$help" | grep -qi 'standard input'; then echo stdin
     elif grep -q ',\.\.\.> (position 0)' <<<"$help"; then echo args
     else echo one; fi
 }

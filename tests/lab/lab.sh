@@ -5,7 +5,8 @@
 #   lab.sh down       remove everything (safe when nothing is up)
 #   lab.sh status     show what is running; exit 0 only if the lab is complete
 #   lab.sh selftest   prove every fault with standard tools; "N passed, N failed"
-#   lab.sh delivered [--recipients]  messages (or recipients) Postfix delivered since lab-up
+#   lab.sh delivered [--recipients|--queued]  messages (recipients, or messages queued at all) since lab-up
+#   lab.sh wan-delay [MS]  show or set the distant MX's one-way delay (.35; default 20 ms)
 #   lab.sh exec CMD…  run CMD inside the client namespace (mfl-client)
 #
 # Runtime state lives in $MFL_STATE (default /run/mfl). See addresses.md.
@@ -26,7 +27,8 @@ PKGS=(nftables knot knot-dnsutils unbound postfix swaks tcpdump tshark dnsutils
       libio-socket-inet6-perl libio-socket-ssl-perl libnet-ssleay-perl libnet-dns-perl)
 
 # v4 last octets in the server namespace; each has the v6 twin 2001:db8:5::<octet>
-SRV_OCTETS=(25 26 27 28 29 30 31 32 33 53 54 55 56)
+WAN_DEFAULT_MS=20
+SRV_OCTETS=(25 26 27 28 29 30 31 32 33 35 53 54 55 56)
 
 log() { printf 'lab: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -206,6 +208,8 @@ knot_start() {
         printf '@ SOA ns1.lab.test. hostmaster.lab.test. 1 3600 600 86400 300\n'
         printf '@ NS ns1.lab.test.\n@ NS ns2.lab.test.\n@ NS ns3.lab.test.\n'
         seq -f 'd%04g MX 10 mx1.lab.test.' 1 5000
+        # the same 500 healthy domains, but their MX is a WAN round trip away (mx-far, .35)
+        seq -f 'w%04g MX 10 mx-far.lab.test.' 1 500
     } >"$STATE/knot/zones/bulk.test.zone"
     spawn knotd knotd -c "$STATE/knot/knot.conf"
 }
@@ -291,11 +295,15 @@ helpers_start() {
     py=$(python_bin)
     spawn silent "$py" "$HERE/silent.py" 198.51.100.30 2001:db8:5::30
     spawn fixup "$py" "$HERE/fixup.py" --upstream 198.51.100.25 198.51.100.31 2001:db8:5::31
+    # the distant MX: Postfix behind an Internet round trip (one-way delay from $STATE/wan-delay-ms)
+    spawn wan "$py" "$HERE/wan.py" --upstream 198.51.100.25 --delay-ms "$WAN_DEFAULT_MS" \
+        --delay-file "$STATE/wan-delay-ms" 198.51.100.35 2001:db8:5::35
 }
 
 helpers_ready() {
     listening 198.51.100.30 25 && listening 2001:db8:5::30 25 &&
-        listening 198.51.100.31 25 && listening 2001:db8:5::31 25
+        listening 198.51.100.31 25 && listening 2001:db8:5::31 25 &&
+        listening 198.51.100.35 25 && listening 2001:db8:5::35 25
 }
 
 show_log() { if [ -f "$STATE/$1" ]; then tail -n 20 "$STATE/$1" >&2; fi; }
@@ -310,7 +318,7 @@ MailFlowTools lab is up (state: $STATE)
   servers  $NSS   198.51.100.x and 2001:db8:5::x
     .25 mx1 (Postfix)   .26 size loss 513/1025   .27 PMTU black hole   .28 PMTU control
     .29 stall > 64 kB   .30 silent (no banner)   .31 fixup box        .32 refused
-    .33 never answers   ::40 AAAA-only MX        .53 Knot  .54 Knot, fragments dropped
+    .33 never answers   .35 distant MX (Postfix, $(cmd_wan_delay) ms each way)   ::40 AAAA-only MX        .53 Knot  .54 Knot, fragments dropped
     .55 Knot, TCP/53 blocked   .56 Unbound
   run inside the client:  $0 exec CMD...
 EOF
@@ -370,7 +378,7 @@ cmd_down() {
             pid=$(cat "$f")
             # only if it still is one of ours (pids get reused)
             if pid_alive "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null \
-                | grep -qE "knotd|unbound|postfix|master|silent\.py|fixup\.py|netns exec"; then
+                | grep -qE "knotd|unbound|postfix|master|silent\.py|fixup\.py|wan\.py|netns exec"; then
                 pids+=("$pid")
             fi
         done
@@ -415,7 +423,7 @@ cmd_status() {
     for ns in "${NAMESPACES[@]}"; do
         if ns_exists "$ns"; then say "ns       $ns: present"; else say "ns       $ns: missing"; ok=1; fi
     done
-    for name in knotd unbound postfix silent fixup; do
+    for name in knotd unbound postfix silent fixup wan; do
         pid=$(cat "$STATE/pids/$name.pid" 2>/dev/null || true)
         if pid_alive "$pid"; then say "process  $name: running (pid $pid)"; else say "process  $name: not running"; ok=1; fi
     done
@@ -431,11 +439,26 @@ cmd_status() {
     return "$ok"
 }
 
+# The distant MX (.35) holds every chunk for this many milliseconds each way; new connections see a change.
+cmd_wan_delay() {
+    if [ $# -ge 1 ]; then
+        [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -le 5000 ] || die "wan-delay: milliseconds 0-5000, not '$1'"
+        mkdir -p "$STATE"
+        echo "$1" >"$STATE/wan-delay-ms"
+    fi
+    cat "$STATE/wan-delay-ms" 2>/dev/null || echo "$WAN_DEFAULT_MS"
+}
+
 # Messages (distinct queue ids) with at least one status=sent; --recipients counts recipients.
 cmd_delivered() {
     [ -f "$STATE/postfix.log" ] || { echo 0; return 0; }
     if [ "${1:-}" = --recipients ]; then
         grep -c 'status=sent' "$STATE/postfix.log" || true
+        return 0
+    fi
+    if [ "${1:-}" = --queued ]; then
+        # Messages that entered the queue at all (completed DATA), whatever became of them.
+        sed -n 's/.*postfix\/qmgr.*: \([0-9A-Za-z]\{6,\}\): from=<.*/\1/p' "$STATE/postfix.log" | sort -u | wc -l
         return 0
     fi
     sed -n 's/.*: \([0-9A-Za-z]\{6,\}\): to=<.*status=sent.*/\1/p' "$STATE/postfix.log" | sort -u | wc -l
@@ -603,6 +626,18 @@ t_smtp_starttls() {
     echo "EHLO offers PIPELINING SIZE 8BITMIME ENHANCEDSTATUSCODES STARTTLS; TLS started"
 }
 
+# The distant MX answers like mx1, a round trip later per exchange: banner (one way) + EHLO (a round trip).
+t_wan() {
+    local out d t0 ms
+    d=$(cmd_wan_delay)
+    t0=$(now_ms)
+    out=$(cx "${SWAKS[@]}" --server "$1" --quit-after EHLO 2>&1) || { echo "$out"; return 1; }
+    ms=$(( $(now_ms) - t0 ))
+    grep -q '<-  250' <<<"$out" || { echo "$out"; return 1; }
+    [ "$ms" -ge $(( 3 * d )) ] || { echo "EHLO via $1 after $ms ms, expected at least $(( 3 * d )) ms"; return 1; }
+    echo "banner + EHLO via $1 in $ms ms (one-way delay $d ms)"
+}
+
 t_smtp_no_relay() {
     local out
     out=$(cx "${SWAKS[@]}" --server 198.51.100.25 --to someone@example.com 2>&1) && { echo "$out"; return 1; }
@@ -704,6 +739,8 @@ lane_smtp() {
     check smtp.deliver.v4             t_smtp_deliver 198.51.100.25
     check smtp.deliver.v6only         t_smtp_deliver 2001:db8:5::40
     check smtp.starttls               t_smtp_starttls
+    check smtp.distant-mx.v4          t_wan 198.51.100.35
+    check smtp.distant-mx.v6          t_wan 2001:db8:5::35
     check smtp.norelay                t_smtp_no_relay
     check smtp.masked-banner          t_masked_banner
     check smtp.fixup.split-dot        t_splitdot
@@ -741,7 +778,7 @@ cmd_selftest() {
 # --------------------------------------------------------------------- main --
 
 usage() {
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -761,6 +798,7 @@ case $sub in
     status) cmd_status "$@" ;;
     selftest) cmd_selftest ;;
     delivered) cmd_delivered "$@" ;;
+    wan-delay) cmd_wan_delay "$@" ;;
     exec) [ $# -ge 1 ] || usage; need_root; exec ip netns exec "$NSC" "$@" ;;
     -h|--help|help) usage ;;
     *) usage ;;

@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.Reporting;
 
@@ -28,4 +31,29 @@ public sealed class CliContext
     public TextReader StandardInput { get; }
 
     public bool StandardInputRedirected { get; }
+
+    /// <summary>
+    /// The names piped on standard input, one per line: the CLI's pipeline input. Blank lines and comments are
+    /// skipped so a list file can be piped as it is. <paramref name="usage"/> is the error when nothing is piped.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ReadInputLinesAsync(string usage, CancellationToken cancellationToken)
+    {
+        if (!StandardInputRedirected)
+        {
+            throw MailFlowException.InvalidArgument(ErrorIds.InvalidUsage, usage);
+        }
+
+        var lines = new List<string>();
+        string? line;
+        while ((line = await StandardInput.ReadLineAsync(cancellationToken)) is not null)
+        {
+            var text = line.Trim();
+            if (text.Length > 0 && text[0] != '#')
+            {
+                lines.Add(text);
+            }
+        }
+
+        return lines;
+    }
 }

@@ -42,10 +42,9 @@ public sealed class FindMtuBlackHoleVerb : CliVerb
         }
 
         var engine = new PathMtuEngine(context.Reporter);
-        foreach (var name in ComputerName)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var options = new MtuProbeOptions
+        await engine.RunEachAsync(
+            ComputerName,
+            name => new MtuProbeOptions
             {
                 ComputerName = name,
                 Method = Method,
@@ -55,16 +54,9 @@ public sealed class FindMtuBlackHoleVerb : CliVerb
                 PayloadSizes = PayloadSize,
                 TimeoutSeconds = TimeoutSeconds,
                 AddressFamily = AddressFamily,
-            };
-
-            try
-            {
-                await engine.RunAsync(options, context.Emit, cancellationToken);
-            }
-            catch (MailFlowException ex) when (!ex.IsInvalidInvocation)
-            {
-                context.EmitError(ex);
-            }
-        }
+            },
+            context.Emit,
+            context.EmitError,
+            cancellationToken);
     }
 }

@@ -11,7 +11,7 @@ namespace MailFlowTools.Cli.Verbs;
 [CliVerb("Test-EdnsReachability")]
 public sealed class TestEdnsReachabilityVerb : CliVerb
 {
-    [CliParameter(Position = 0, Mandatory = true, HelpText = "The name to query, e.g. the recipient domain.")]
+    [CliParameter(Position = 0, HelpText = "The name to query, e.g. the recipient domain. Read from standard input (one per line, tested in turn) when omitted.")]
     public string Name { get; set; } = string.Empty;
 
     [CliParameter(HelpText = "Record type to query (default MX).")]
@@ -35,24 +35,26 @@ public sealed class TestEdnsReachabilityVerb : CliVerb
     [CliParameter(HelpText = "Add the EDNS compliance probes (unknown version, option and flag; OPT on truncated answers).")]
     public bool Compliance { get; set; }
 
-    public override Task RunAsync(CliContext context, CancellationToken cancellationToken)
+    public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(Name))
+        // Like the cmdlet's pipeline: each piped name is tested in turn.
+        var names = string.IsNullOrWhiteSpace(Name)
+            ? await context.ReadInputLinesAsync("Give the name to query, for example: mailflow Test-EdnsReachability example.com, or pipe names on standard input, one per line.", cancellationToken)
+            : new[] { Name };
+        foreach (var name in names)
         {
-            throw MailFlowException.InvalidArgument(ErrorIds.InvalidUsage, "Give the name to query, for example: mailflow Test-EdnsReachability example.com");
+            var request = new EdnsReachabilityRequest
+            {
+                Name = name,
+                Type = Type,
+                Servers = Server,
+                BufferSizes = BufferSize,
+                DnssecOk = !NoDnssecOk,
+                TimeoutSeconds = TimeoutSeconds,
+                NoTcp = NoTcp,
+                Compliance = Compliance,
+            };
+            await EdnsReachabilityRunner.RunAsync(request, context.Emit, context.EmitError, context.Reporter, cancellationToken);
         }
-
-        var request = new EdnsReachabilityRequest
-        {
-            Name = Name,
-            Type = Type,
-            Servers = Server,
-            BufferSizes = BufferSize,
-            DnssecOk = !NoDnssecOk,
-            TimeoutSeconds = TimeoutSeconds,
-            NoTcp = NoTcp,
-            Compliance = Compliance,
-        };
-        return EdnsReachabilityRunner.RunAsync(request, context.Emit, context.EmitError, context.Reporter, cancellationToken);
     }
 }

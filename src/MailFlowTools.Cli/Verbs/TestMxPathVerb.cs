@@ -47,32 +47,10 @@ public sealed class TestMxPathVerb : CliVerb
         IReadOnlyList<string> domains = DomainName;
         if (domains.Count == 0)
         {
-            if (!context.StandardInputRedirected)
-            {
-                throw MailFlowException.InvalidArgument(ErrorIds.InvalidUsage, "Give a domain (for example: mailflow Test-MxPath contoso.com), or pipe domains on standard input, one per line.");
-            }
-
-            domains = await ReadLinesAsync(context, cancellationToken);
+            domains = await context.ReadInputLinesAsync("Give a domain (for example: mailflow Test-MxPath contoso.com), or pipe domains on standard input, one per line.", cancellationToken);
         }
 
         var engine = await MxPathEngine.CreateAsync(DnsServer, context.Reporter, cancellationToken);
         await engine.RunAsync(domains, options, context.Emit, context.EmitError, cancellationToken);
-    }
-
-    private static async Task<IReadOnlyList<string>> ReadLinesAsync(CliContext context, CancellationToken cancellationToken)
-    {
-        var domains = new List<string>();
-        string? line;
-        while ((line = await context.StandardInput.ReadLineAsync(cancellationToken)) is not null)
-        {
-            // Blank lines and comments are skipped so a domain list file can be piped as it is.
-            var text = line.Trim();
-            if (text.Length > 0 && text[0] != '#')
-            {
-                domains.Add(text);
-            }
-        }
-
-        return domains;
     }
 }

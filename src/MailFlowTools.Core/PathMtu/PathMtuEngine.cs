@@ -28,6 +28,26 @@ public sealed class PathMtuEngine
     }
 
     /// <summary>
+    /// Each host in turn, as the cmdlet's pipeline and the CLI take them: a host that cannot be probed (unknown,
+    /// unreachable resolver) is an error for that host only; invalid invocations still stop the command.
+    /// </summary>
+    public async Task RunEachAsync(IEnumerable<string> computerNames, Func<string, MtuProbeOptions> optionsFor, Action<MtuProbeResult> emit, Action<MailFlowException> emitError, CancellationToken cancellationToken)
+    {
+        foreach (var name in computerNames)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await RunAsync(optionsFor(name), emit, cancellationToken);
+            }
+            catch (MailFlowException ex) when (!ex.IsInvalidInvocation)
+            {
+                emitError(ex);
+            }
+        }
+    }
+
+    /// <summary>
     /// Probes every address of <see cref="MtuProbeOptions.ComputerName"/> (in parallel) and emits one result per
     /// address, in resolver order. Throws <see cref="MailFlowException"/> for an unknown host (UnknownHost),
     /// a bad value (ValueOutOfRange, invalid invocation) or ICMP without permission (RawSocketNotPermitted).

@@ -44,10 +44,9 @@ public sealed class FindMtuBlackHoleCommand : AsyncCmdlet
     protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         var engine = new PathMtuEngine(Reporter);
-        foreach (var name in ComputerName)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var options = new MtuProbeOptions
+        await engine.RunEachAsync(
+            ComputerName,
+            name => new MtuProbeOptions
             {
                 ComputerName = name,
                 Method = Method,
@@ -57,16 +56,9 @@ public sealed class FindMtuBlackHoleCommand : AsyncCmdlet
                 PayloadSizes = PayloadSize ?? Array.Empty<int>(),
                 TimeoutSeconds = TimeoutSeconds,
                 AddressFamily = AddressFamily,
-            };
-
-            try
-            {
-                await engine.RunAsync(options, Emit, cancellationToken);
-            }
-            catch (MailFlowException ex) when (!ex.IsInvalidInvocation)
-            {
-                EmitError(ex);
-            }
-        }
+            },
+            Emit,
+            EmitError,
+            cancellationToken);
     }
 }

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Dns;
 using MailFlowTools.Core.Dns.Reachability;
+using MailFlowTools.Transformations;
 
 namespace MailFlowTools.Commands;
 
@@ -18,6 +19,7 @@ public sealed class TestEdnsReachabilityCommand : AsyncCmdlet
     /// <summary>The name to query, e.g. a recipient domain; Get-AcceptedDomain's DomainName and Resolve-DnsName's NameExchange bind here.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("DomainName", "NextHopDomain", "Domain", "NameExchange")]
+    [MailDomainTransformation]
     public string Name { get; set; } = string.Empty;
 
     [Parameter]

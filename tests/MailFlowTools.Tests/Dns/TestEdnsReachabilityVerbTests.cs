@@ -28,13 +28,15 @@ public sealed class TestEdnsReachabilityVerbTests
         return zone;
     }
 
-    private static async Task<(List<object> Results, List<MailFlowException> Errors)> Run(params string[] args)
+    private static Task<(List<object> Results, List<MailFlowException> Errors)> Run(params string[] args) => RunWithInput(null, args);
+
+    private static async Task<(List<object> Results, List<MailFlowException> Errors)> RunWithInput(string? standardInput, params string[] args)
     {
         Assert.True(VerbRegistry.TryCreate("Test-EdnsReachability", out var verb));
         ArgumentBinder.Bind(verb, args);
         var results = new List<object>();
         var errors = new List<MailFlowException>();
-        var context = new CliContext(NullEngineReporter.Instance, r => { lock (results) { results.Add(r); } }, e => { lock (errors) { errors.Add(e); } }, TextReader.Null, false);
+        var context = new CliContext(NullEngineReporter.Instance, r => { lock (results) { results.Add(r); } }, e => { lock (errors) { errors.Add(e); } }, standardInput is null ? TextReader.Null : new StringReader(standardInput), standardInput is not null);
         await Task.Run(() => verb.RunAsync(context, CancellationToken.None));
         return (results, errors);
     }
@@ -81,6 +83,20 @@ public sealed class TestEdnsReachabilityVerbTests
     {
         var ex = await Assert.ThrowsAsync<MailFlowException>(() => Run("big.test", "--server", "127.0.0.1", name, value));
         Assert.Equal(ErrorIds.ValueOutOfRange, ex.ErrorId);
+    }
+
+    /// <summary>Names piped one per line are tested in turn, like the cmdlet's pipeline; a bad one is an error for that name only.</summary>
+    [Fact]
+    public async Task Names_on_standard_input_are_tested_in_turn()
+    {
+        var zone = Zone().Mx("small.test", 10, "mx.small.test");
+        using var server = new FakeDnsServer(zone);
+        var (results, errors) = await RunWithInput("# accepted domains\nbig.test\n\nbad..name\nsmall.test\n", "--server", server.EndPoint.ToString(), "--buffer-size", "1232", "--timeout-seconds", "2");
+
+        Assert.Equal(new[] { "big.test", "small.test" }, results.Cast<EdnsReachabilityResult>().Select(r => r.Name));
+        var error = Assert.Single(errors);
+        Assert.Equal(ErrorIds.InvalidDomainName, error.ErrorId);
+        Assert.Contains("bad..name", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

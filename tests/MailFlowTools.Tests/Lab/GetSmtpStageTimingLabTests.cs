@@ -10,7 +10,7 @@ namespace MailFlowTools.Tests.Lab;
 
 /// <summary>
 /// Get-SmtpStageTiming against the lab's Postfix and fault paths, through the real CLI in the client namespace.
-/// Nothing is ever delivered: none of these runs passes --deliver, and the healthy run checks Postfix's count.
+/// Nothing is delivered except by the --deliver test, which counts exactly one message per run in the ledger.
 /// </summary>
 [Collection(LabCollection.Name)]
 [Trait("Category", "Lab")]
@@ -56,6 +56,26 @@ public sealed class GetSmtpStageTimingLabTests
         Assert.All(stages, s => Assert.Empty(s.GetProperty("Findings").EnumerateArray()));
 
         Assert.Equal(delivered, lab.Delivered());
+    }
+
+    /// <summary>--deliver is the one way to complete a message: exactly one arrives, and the ledger counts it.</summary>
+    [LabTheory]
+    [InlineData(LabAddresses.Mx1V4)]
+    [InlineData(LabAddresses.Mx1V6)]
+    public void Deliver_completes_exactly_one_message(string host)
+    {
+        var delivered = lab.Delivered();
+        var queued = lab.Queued();
+        var (exit, stages, output) = Run(host, "--to", "postmaster@lab.test", "--message-size", "20000", "--deliver", "--timeout-seconds", "10");
+
+        Assert.True(exit == 0, output);
+        Assert.Equal("Ok", Stage(stages, "Body").GetProperty("Outcome").GetString());
+        var end = Stage(stages, "EndOfData");
+        Assert.Equal(250, end.GetProperty("ReplyCode").GetInt32());
+        Assert.StartsWith("Ok: queued as", end.GetProperty("ReplyText").GetString(), StringComparison.Ordinal);
+        Assert.Equal(delivered + 1, lab.WaitForDelivered(delivered + 1, TimeSpan.FromSeconds(10)));
+        Assert.Equal(queued + 1, lab.Queued());
+        DeliveryLedger.Record(nameof(Deliver_completes_exactly_one_message) + " " + host, 1);
     }
 
     [LabTheory]

@@ -114,9 +114,30 @@ public sealed class LabFixture : IDisposable
         ProcessRunner.Run("bash", new[] { LabScript }.Concat(args), timeout, null, RepoRoot);
 
     /// <summary>Messages Postfix delivered since lab-up (lab.sh delivered).</summary>
-    public int Delivered()
+    public int Delivered() => Count("delivered");
+
+    /// <summary>Messages that entered Postfix's queue since lab-up, delivered or not (lab.sh delivered --queued).</summary>
+    public int Queued() => Count("delivered", "--queued");
+
+    /// <summary>
+    /// Waits until Postfix has logged <paramref name="expected"/> delivered messages (it logs a moment after it
+    /// accepts), then returns the count, which may be higher than expected.
+    /// </summary>
+    public int WaitForDelivered(int expected, TimeSpan limit)
     {
-        var r = Lab(DefaultLimit, "delivered");
+        var deadline = DateTime.UtcNow + limit;
+        int n;
+        while ((n = Delivered()) < expected && DateTime.UtcNow < deadline)
+        {
+            System.Threading.Thread.Sleep(100);
+        }
+
+        return n;
+    }
+
+    private int Count(params string[] args)
+    {
+        var r = Lab(DefaultLimit, args);
         return r.ExitCode == 0 && int.TryParse(r.StandardOutput.Trim(), out var n)
             ? n
             : throw new InvalidOperationException("lab.sh delivered failed: " + r.StandardOutput + r.StandardError);

@@ -173,6 +173,7 @@ public sealed class LabSelfTests
     [LabFact]
     public void Pmtu_black_hole_passes_a_one_line_mail_and_loses_a_large_one()
     {
+        var before = lab.Delivered();
         var small = Swaks("--server", LabAddresses.BlackHoleV4, "--to", "user@lab.test");
         Assert.True(small.ExitCode == 0, Show(small));
 
@@ -184,6 +185,10 @@ public sealed class LabSelfTests
         Assert.True(large.ExitCode != 0, Show(large));
         Assert.Contains("354 ", large.StandardOutput);
         Assert.Contains("Timeout", large.StandardOutput);
+
+        // The one-line mail and the control mail were delivered on purpose; the large one never arrived.
+        Assert.Equal(before + 2, lab.WaitForDelivered(before + 2, TimeSpan.FromSeconds(10)));
+        DeliveryLedger.Record(nameof(Pmtu_black_hole_passes_a_one_line_mail_and_loses_a_large_one), 2);
     }
 
     // Postfix: delivery, extensions, no relaying.
@@ -204,13 +209,19 @@ public sealed class LabSelfTests
             Assert.True(DateTime.UtcNow < deadline, "the message was queued but never logged as delivered");
             Thread.Sleep(200);
         }
+
+        Assert.Equal(before + 1, lab.Delivered());
+        DeliveryLedger.Record(nameof(Healthy_mx_accepts_and_delivers_mail) + " " + host, 1);
     }
 
     [LabFact]
     public void Postfix_offers_the_extensions_and_starttls()
     {
+        var before = lab.Delivered();
         var r = Swaks("--server", LabAddresses.Mx1V4, "--to", "postmaster@lab.test", "-tls");
         Assert.True(r.ExitCode == 0, Show(r));
+        Assert.Equal(before + 1, lab.WaitForDelivered(before + 1, TimeSpan.FromSeconds(10)));
+        DeliveryLedger.Record(nameof(Postfix_offers_the_extensions_and_starttls), 1);
         foreach (var ext in new[] { "PIPELINING", "SIZE", "8BITMIME", "ENHANCEDSTATUSCODES", "STARTTLS" })
         {
             Assert.Contains(ext, r.StandardOutput);

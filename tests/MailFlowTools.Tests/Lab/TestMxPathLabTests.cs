@@ -26,6 +26,31 @@ public sealed class TestMxPathLabTests
         lab.RequireUp();
     }
 
+    /// <summary>
+    /// The bulk domains whose MX is a WAN round trip away (the throughput benchmark's path) all get in, and
+    /// every hop's banner time shows at least the one-way delay: the relay is really in the path.
+    /// </summary>
+    [LabFact]
+    public void Distant_mx_domains_are_reachable_one_round_trip_per_exchange()
+    {
+        var names = string.Join("\n", Enumerable.Range(1, 8).Select(i => "w" + i.ToString("0000", System.Globalization.CultureInfo.InvariantCulture) + ".bulk.test"));
+        var delay = lab.Lab(Limit, "wan-delay");
+        Assert.True(delay.ExitCode == 0, delay.StandardError);
+        var oneWayMs = int.Parse(delay.StandardOutput.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var (exit, results, output) = RunWithInput(names, "--dns-server", LabAddresses.DnsHealthyV4, "--throttle-limit", "8");
+
+        Assert.True(exit == 0, output);
+        Assert.Equal(8, results.Count);
+        Assert.All(results, r =>
+        {
+            Assert.True(r.GetProperty("Reachable").GetBoolean(), output);
+            var hop = r.GetProperty("SelectedHop");
+            Assert.Equal("mx-far.lab.test", hop.GetProperty("Exchange").GetString());
+            Assert.Contains(hop.GetProperty("Address").GetString(), new[] { LabAddresses.DistantV6, LabAddresses.DistantV4 });
+            Assert.True(hop.GetProperty("BannerMs").GetDouble() >= oneWayMs, output);
+        });
+    }
+
     [LabFact]
     public void Incident_5_failover_goes_to_the_second_MX_within_one_banner_timeout()
     {
@@ -175,13 +200,15 @@ public sealed class TestMxPathLabTests
 
     private static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
-    private (int Exit, List<JsonElement> Results, string Output) Run(params string[] args)
+    private (int Exit, List<JsonElement> Results, string Output) Run(params string[] args) => RunWithInput(null, args);
+
+    private (int Exit, List<JsonElement> Results, string Output) RunWithInput(string? standardInput, params string[] args)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "mailflow.dll");
         var command = new List<string> { Dotnet, cli, "Test-MxPath" };
         command.AddRange(args);
         command.Add("--json");
-        var r = lab.InClient(command, Limit);
+        var r = lab.InClient(command, Limit, standardInput);
         var output = string.Join(" ", command) + "\nexit " + r.ExitCode + "\n" + r.StandardOutput + r.StandardError;
         Assert.True(r.ExitCode is 0 or 1, output);
         return (r.ExitCode, Parse(r.StandardOutput), output);

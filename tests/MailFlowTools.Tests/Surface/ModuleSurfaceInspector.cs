@@ -33,18 +33,9 @@ public sealed class ModuleSurfaceInspector
     public static IReadOnlyList<CmdletInfo> ReadCmdlets(string assemblyPath, string powerShellReference)
     {
         using var context = CreateContext(assemblyPath, powerShellReference);
-        var assembly = context.LoadFromAssemblyPath(assemblyPath);
         var cmdlets = new List<CmdletInfo>();
-        foreach (var type in assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false }))
+        foreach (var (type, verb, noun) in CmdletTypes(context.LoadFromAssemblyPath(assemblyPath)))
         {
-            var cmdletAttribute = type.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType.Name == "CmdletAttribute");
-            if (cmdletAttribute is null)
-            {
-                continue;
-            }
-
-            var verb = (string)cmdletAttribute.ConstructorArguments[0].Value!;
-            var noun = (string)cmdletAttribute.ConstructorArguments[1].Value!;
             var hasOutputType = type.GetCustomAttributesData().Any(a => a.AttributeType.Name == "OutputTypeAttribute");
             var parameters = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .Where(p => p.GetCustomAttributesData().Any(a => a.AttributeType.Name == "ParameterAttribute"))
@@ -59,6 +50,39 @@ public sealed class ModuleSurfaceInspector
     }
 
     /// <summary>The approved verbs: the constants of PowerShell's Verbs* classes, read from the reference assembly.</summary>
+    public sealed record PipelineParameter(string Cmdlet, string Name, IReadOnlyList<string> Aliases, bool ByValue, bool ByPropertyName, bool TransformsMailDomains);
+
+    /// <summary>Every cmdlet parameter that takes pipeline input, with its aliases and argument transformation.</summary>
+    public static IReadOnlyList<PipelineParameter> ReadPipelineParameters(string assemblyPath, string powerShellReference)
+    {
+        using var context = CreateContext(assemblyPath, powerShellReference);
+        var found = new List<PipelineParameter>();
+        foreach (var (type, verb, noun) in CmdletTypes(context.LoadFromAssemblyPath(assemblyPath)))
+        {
+            var cmdlet = verb + "-" + noun;
+            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            {
+                var attributes = property.GetCustomAttributesData();
+                var parameters = attributes.Where(a => a.AttributeType.Name == "ParameterAttribute").ToList();
+                bool Named(string name) => parameters.Any(a => a.NamedArguments.Any(n => n.MemberName == name && n.TypedValue.Value is true));
+                var byValue = Named("ValueFromPipeline");
+                var byPropertyName = Named("ValueFromPipelineByPropertyName");
+                if (!byValue && !byPropertyName)
+                {
+                    continue;
+                }
+
+                var aliases = attributes.Where(a => a.AttributeType.Name == "AliasAttribute")
+                    .SelectMany(a => ((IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!).Select(v => (string)v.Value!))
+                    .ToList();
+                var transforms = attributes.Any(a => a.AttributeType.Name == "MailDomainTransformationAttribute");
+                found.Add(new PipelineParameter(cmdlet, property.Name, aliases, byValue, byPropertyName, transforms));
+            }
+        }
+
+        return found;
+    }
+
     public static IReadOnlySet<string> ReadApprovedVerbs(string powerShellReference)
     {
         using var context = CreateContext(powerShellReference, powerShellReference);
@@ -229,6 +253,19 @@ public sealed class ModuleSurfaceInspector
     }
 
     private static string Text(XElement? element) => element is null ? string.Empty : string.Concat(element.Descendants(Maml + "para").Select(p => p.Value)).Trim();
+
+    /// <summary>The concrete classes carrying [Cmdlet(verb, noun)].</summary>
+    private static IEnumerable<(Type Type, string Verb, string Noun)> CmdletTypes(Assembly assembly)
+    {
+        foreach (var type in assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false }))
+        {
+            var cmdletAttribute = type.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType.Name == "CmdletAttribute");
+            if (cmdletAttribute is not null)
+            {
+                yield return (type, (string)cmdletAttribute.ConstructorArguments[0].Value!, (string)cmdletAttribute.ConstructorArguments[1].Value!);
+            }
+        }
+    }
 
     private static MetadataLoadContext CreateContext(string assemblyPath, string powerShellReference)
     {
