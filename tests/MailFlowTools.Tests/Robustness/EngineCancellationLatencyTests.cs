@@ -42,9 +42,9 @@ public sealed class EngineCancellationLatencyTests
             ("Test-EdnsReachability", "DNS answers over UDP and TCP that never come", (p, reporter, emit, emitError, ct) =>
                 EdnsReachabilityRunner.RunAsync(new EdnsReachabilityRequest { Name = StallingPeers.Domain, Servers = new[] { p.SilentDns.EndPoint.ToString() }, TimeoutSeconds = 30 }, r => emit(r), emitError, reporter, ct)),
             ("Find-MtuBlackHole", "TCP method: banners from a silent listener", (p, reporter, emit, emitError, ct) =>
-                new PathMtuEngine(reporter).RunAsync(new MtuProbeOptions { ComputerName = "127.0.0.1", Method = MtuProbeMethod.Tcp, Port = p.SilentSmtp.Port, TimeoutSeconds = 30 }, r => emit(r), ct)),
+                new PathMtuEngine(reporter).RunEachAsync(new[] { "127.0.0.1" }, name => new MtuProbeOptions { ComputerName = name, Method = MtuProbeMethod.Tcp, Port = p.SilentSmtp.Port, TimeoutSeconds = 30 }, r => emit(r), emitError, ct)),
             ("Find-MtuBlackHole", "Sweep method: banners from a silent listener", (p, reporter, emit, emitError, ct) =>
-                new PathMtuEngine(reporter).RunAsync(new MtuProbeOptions { ComputerName = "127.0.0.1", Method = MtuProbeMethod.Sweep, Port = p.SilentSmtp.Port, TimeoutSeconds = 30 }, r => emit(r), ct)),
+                new PathMtuEngine(reporter).RunEachAsync(new[] { "127.0.0.1" }, name => new MtuProbeOptions { ComputerName = name, Method = MtuProbeMethod.Sweep, Port = p.SilentSmtp.Port, TimeoutSeconds = 30 }, r => emit(r), emitError, ct)),
             ("Get-SmtpStageTiming", "SMTP banner from a silent listener", (p, reporter, emit, emitError, ct) =>
                 SmtpStageTimingEngine.RunAsync(new SmtpStageTimingOptions { ComputerName = "127.0.0.1", Port = p.SilentSmtp.Port, Timeouts = SmtpTimeouts.FromSeconds(30) }, reporter, r => emit(r), ct)),
             ("Debug-MailFlow", "the MX lookup, DNS server never answers", (p, reporter, emit, emitError, ct) =>
