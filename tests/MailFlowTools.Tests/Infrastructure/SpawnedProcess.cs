@@ -148,7 +148,12 @@ internal sealed unsafe class SpawnedProcess : IDisposable
             _exited.Wait(TimeSpan.FromSeconds(10));
         }
 
-        _exited.Dispose();
+        if (HasExited)
+        {
+            // Only once the waiter is done with it.
+            _exited.Dispose();
+        }
+
         TryDelete(StandardOutputPath);
         TryDelete(StandardErrorPath);
     }

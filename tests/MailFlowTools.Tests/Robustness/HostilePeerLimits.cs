@@ -19,6 +19,11 @@ internal static class HostilePeerLimits
 
     public static IEnumerable<string> CheckMemory(CliCaseRun run, CliCaseRun baseline)
     {
+        if (run.PeakRssKib <= 0 || baseline.PeakRssKib <= 0)
+        {
+            yield return $"{run.Where} {run.Name}: the peak memory was not measured";
+        }
+
         if (run.PeakRssKib > baseline.PeakRssKib + MemoryCapAboveBaselineKib)
         {
             yield return $"{run.Where} {run.Name}: peak RSS {MailflowChild.Mib(run.PeakRssKib)} MiB, more than {MailflowChild.Mib(MemoryCapAboveBaselineKib)} MiB above the healthy run's {MailflowChild.Mib(baseline.PeakRssKib)} MiB";
