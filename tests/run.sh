@@ -53,6 +53,9 @@ if [ "$(id -u)" = 0 ]; then
   fi
 fi
 
+# The hostile-peer and cancellation tests write their measured table here; it is printed at the end.
+export MAILFLOW_TEST_RESULTS="$repo/TestResults"
+rm -f "$MAILFLOW_TEST_RESULTS/robustness.md"
 rc=0
 dotnet test tests/MailFlowTools.Tests -c Release --no-build --nologo \
   --logger "console;verbosity=normal" --filter "Category!=Fuzz&Category!=Benchmark" "$@" | tee /tmp/mailflow-test.log || rc=$?
@@ -71,6 +74,11 @@ if [ "$count_deliveries" = 1 ] && bash "$lab" status -q >/dev/null 2>&1; then
     echo "FAIL: something delivered or queued mail without --deliver (Postfix log: /run/mfl/postfix.log)." >&2
     rc=1
   fi
+fi
+if [ -f "$MAILFLOW_TEST_RESULTS/robustness.md" ]; then
+  echo
+  echo "==== $MAILFLOW_TEST_RESULTS/robustness.md"
+  cat "$MAILFLOW_TEST_RESULTS/robustness.md"
 fi
 echo "Test suite finished in $((SECONDS - start)) s."
 exit "$rc"

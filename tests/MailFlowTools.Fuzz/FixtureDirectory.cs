@@ -5,14 +5,14 @@ namespace MailFlowTools.Fuzz;
 
 internal static class FixtureDirectory
 {
-    /// <summary>tests/Fixtures/dns above the current directory or the program.</summary>
-    public static string Find()
+    /// <summary>tests/Fixtures/<paramref name="kind"/> (dns, smtp) above the current directory or the program.</summary>
+    public static string Find(string kind = "dns")
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                var candidate = Path.Combine(dir.FullName, "tests", "Fixtures", "dns");
+                var candidate = Path.Combine(dir.FullName, "tests", "Fixtures", kind);
                 if (Directory.Exists(candidate))
                 {
                     return candidate;
@@ -20,6 +20,6 @@ internal static class FixtureDirectory
             }
         }
 
-        return Path.Combine(Directory.GetCurrentDirectory(), "tests", "Fixtures", "dns");
+        return Path.Combine(Directory.GetCurrentDirectory(), "tests", "Fixtures", kind);
     }
 }

@@ -35,7 +35,7 @@ internal sealed class PingApiTransport : IIcmpEchoTransport
         foreach (var request in requests)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            tasks.Add(ProbeAsync(request, timeoutMs, wait));
+            tasks.Add(ProbeAsync(request, timeoutMs, wait, cancellationToken));
         }
 
         return await Task.WhenAll(tasks);
@@ -45,7 +45,7 @@ internal sealed class PingApiTransport : IIcmpEchoTransport
     {
     }
 
-    private async Task<MtuProbeAttempt> ProbeAsync(ProbeRequest request, int timeoutMs, RoundWaitPolicy wait)
+    private async Task<MtuProbeAttempt> ProbeAsync(ProbeRequest request, int timeoutMs, RoundWaitPolicy wait, CancellationToken cancellationToken)
     {
         var probe = new PendingProbe(request, MtuProbeMethod.Icmp);
         var dataLength = IcmpPacket.DataLengthFor(request.Size, _ipv6);
@@ -60,7 +60,18 @@ internal sealed class PingApiTransport : IIcmpEchoTransport
         probe.SentTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            var reply = await ping.SendPingAsync(_target, timeoutMs, buffer, new PingOptions(64, dontFragment: true));
+#if NET8_0_OR_GREATER
+            var reply = await ping.SendPingAsync(_target, TimeSpan.FromMilliseconds(timeoutMs), buffer, new PingOptions(64, dontFragment: true), cancellationToken);
+#else
+            // The OS call has no token here; Ctrl+C cancels the pending request instead of waiting out its timeout.
+            PingReply reply;
+            using (cancellationToken.Register(ping.SendAsyncCancel))
+            {
+                reply = await ping.SendPingAsync(_target, timeoutMs, buffer, new PingOptions(64, dontFragment: true));
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+#endif
             var rtt = probe.ElapsedMs;
             switch (reply.Status)
             {

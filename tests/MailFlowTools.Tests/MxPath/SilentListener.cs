@@ -21,6 +21,8 @@ internal sealed class SilentListener : IDisposable
         _ = AcceptLoopAsync();
     }
 
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
     public int Accepted
     {
         get

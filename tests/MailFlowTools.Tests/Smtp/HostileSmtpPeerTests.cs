@@ -62,25 +62,11 @@ public class HostileSmtpPeerTests
         return results;
     }
 
-    private static async Task Greet(FakeSmtpSession s, CancellationToken ct, string extensions = "250 PIPELINING")
-    {
-        await s.WriteAsync("220 hostile.test ESMTP\r\n", ct);
-        await s.ReadLineAsync(ct);
-        await s.WriteAsync("250-hostile.test\r\n" + extensions + "\r\n", ct);
-    }
-
     [Fact]
     public async Task OneBytePerSecond()
     {
         await RunAgainst(
-            async (s, ct) =>
-            {
-                foreach (var b in Encoding.ASCII.GetBytes("220 slow.test ESMTP\r\n"))
-                {
-                    await s.WriteBytesAsync(new[] { b }, ct);
-                    await Task.Delay(1000, ct);
-                }
-            },
+            HostileSmtpPeers.OneBytePerSecond,
             SmtpStage.Banner,
             SmtpStageOutcome.Timeout);
     }
@@ -89,16 +75,7 @@ public class HostileSmtpPeerTests
     public async Task NeverEndsAMultilineReply()
     {
         await RunAgainst(
-            async (s, ct) =>
-            {
-                await s.WriteAsync("220 hostile.test\r\n", ct);
-                await s.ReadLineAsync(ct);
-                while (!ct.IsCancellationRequested)
-                {
-                    await s.WriteAsync("250-still going\r\n", ct);
-                    await Task.Delay(20, ct);
-                }
-            },
+            HostileSmtpPeers.NeverEndsAMultilineReply,
             SmtpStage.Ehlo,
             SmtpStageOutcome.Timeout);
     }
@@ -107,16 +84,7 @@ public class HostileSmtpPeerTests
     public async Task FloodsAMultilineReplyPastTheCap()
     {
         await RunAgainst(
-            async (s, ct) =>
-            {
-                await s.WriteAsync("220 hostile.test\r\n", ct);
-                await s.ReadLineAsync(ct);
-                var block = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("250-flood flood flood flood flood\r\n", 1000)));
-                for (var i = 0; i < 300; i++)
-                {
-                    await s.WriteBytesAsync(block, ct);
-                }
-            },
+            HostileSmtpPeers.FloodsAMultilineReply,
             SmtpStage.Ehlo,
             SmtpStageOutcome.ProtocolError);
     }
@@ -125,18 +93,7 @@ public class HostileSmtpPeerTests
     public async Task TenMegabyteLine()
     {
         await RunAgainst(
-            async (s, ct) =>
-            {
-                await s.WriteAsync("220 ", ct);
-                var block = new byte[64 * 1024];
-                Array.Fill(block, (byte)'A');
-                for (var sent = 0; sent < 10 * 1024 * 1024; sent += block.Length)
-                {
-                    await s.WriteBytesAsync(block, ct);
-                }
-
-                await s.WriteAsync("\r\n", ct);
-            },
+            HostileSmtpPeers.TenMegabyteLine,
             SmtpStage.Banner,
             SmtpStageOutcome.ProtocolError);
     }
@@ -150,11 +107,7 @@ public class HostileSmtpPeerTests
     public async Task InvalidReplyCodes(string banner)
     {
         await RunAgainst(
-            async (s, ct) =>
-            {
-                await s.WriteAsync(banner, ct);
-                await s.WaitForCloseAsync(TimeSpan.FromSeconds(3));
-            },
+            HostileSmtpPeers.SendsBanner(banner),
             SmtpStage.Banner,
             SmtpStageOutcome.ProtocolError);
     }
@@ -163,12 +116,7 @@ public class HostileSmtpPeerTests
     public async Task ClosesMidReply()
     {
         await RunAgainst(
-            async (s, ct) =>
-            {
-                await s.WriteAsync("220-first line\r\n220-sec", ct);
-                s.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
-                await s.WaitForCloseAsync(TimeSpan.FromSeconds(3));
-            },
+            HostileSmtpPeers.ClosesMidReply,
             SmtpStage.Banner,
             SmtpStageOutcome.Closed);
     }
@@ -177,12 +125,7 @@ public class HostileSmtpPeerTests
     public async Task ResetsTheConnection()
     {
         await RunAgainst(
-            async (s, ct) =>
-            {
-                await Greet(s, ct);
-                await s.ReadLineAsync(ct);
-                s.Reset();
-            },
+            HostileSmtpPeers.ResetsTheConnection,
             SmtpStage.MailFrom,
             SmtpStageOutcome.Reset);
     }
@@ -191,17 +134,7 @@ public class HostileSmtpPeerTests
     public async Task GarbageInsteadOfTlsHandshake()
     {
         await RunAgainst(
-            async (s, ct) =>
-            {
-                await Greet(s, ct, "250 STARTTLS");
-                await s.ReadLineAsync(ct);
-                await s.WriteAsync("220 go ahead\r\n", ct);
-                await s.ReadLineAsync(ct);
-                var garbage = new byte[4096];
-                new Random(5).NextBytes(garbage);
-                await s.WriteBytesAsync(garbage, ct);
-                await s.WaitForCloseAsync(TimeSpan.FromSeconds(3));
-            },
+            HostileSmtpPeers.GarbageInsteadOfTlsHandshake,
             SmtpStage.StartTls,
             SmtpStageOutcome.TlsFailed);
     }
@@ -210,15 +143,7 @@ public class HostileSmtpPeerTests
     public async Task PlaintextAfter220ToStartTls()
     {
         await RunAgainst(
-            async (s, ct) =>
-            {
-                await Greet(s, ct, "250 STARTTLS");
-                await s.ReadLineAsync(ct);
-                await s.WriteAsync("220 go ahead\r\n250 plain text again\r\n", ct);
-                await Task.Delay(50, ct);
-                await s.WriteAsync("250 still plain text\r\n", ct);
-                await s.WaitForCloseAsync(TimeSpan.FromSeconds(3));
-            },
+            HostileSmtpPeers.PlaintextAfter220ToStartTls,
             SmtpStage.StartTls,
             SmtpStageOutcome.TlsFailed);
     }
@@ -227,11 +152,7 @@ public class HostileSmtpPeerTests
     public async Task BannerThenSilence()
     {
         await RunAgainst(
-            async (s, ct) =>
-            {
-                await s.WriteAsync("220 hostile.test ESMTP\r\n", ct);
-                await s.WaitForCloseAsync(TimeSpan.FromSeconds(3));
-            },
+            HostileSmtpPeers.BannerThenSilence,
             SmtpStage.Ehlo,
             SmtpStageOutcome.Timeout);
     }
@@ -240,7 +161,7 @@ public class HostileSmtpPeerTests
     public async Task SilentAfterHandshake()
     {
         var results = await RunAgainst(
-            async (s, ct) => await s.WaitForCloseAsync(TimeSpan.FromSeconds(3)),
+            HostileSmtpPeers.SilentAfterHandshake,
             SmtpStage.Banner,
             SmtpStageOutcome.Timeout);
         Assert.Contains(results.Single(r => r.Stage == SmtpStage.Banner).Findings, f => f.Code == Core.Findings.FindingCodes.NoBannerAfterConnect);
@@ -253,7 +174,7 @@ public class HostileSmtpPeerTests
         var results = await RunAgainst(
             async (s, ct) =>
             {
-                await Greet(s, ct);
+                await HostileSmtpPeers.Greet(s, ct);
                 while (await s.ReadLineAsync(ct) is { } line)
                 {
                     if (line == "DATA")

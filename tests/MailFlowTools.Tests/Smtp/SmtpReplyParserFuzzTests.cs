@@ -1,35 +1,23 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
+using System.Linq;
 using System.Text;
 using MailFlowTools.Core.Smtp;
+using MailFlowTools.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace MailFlowTools.Tests.Smtp;
 
 /// <summary>
-/// Fuzzes the reply parser with a million mutated replies seeded from lab captures. Not part of the normal run
+/// Fuzzes the reply parser with a million mutated replies seeded from lab captures (tests/Fixtures/smtp). Not part of the normal run
 /// (tests/run.sh filters Category!=Fuzz); run it with: dotnet test --filter Category=Fuzz.
 /// The parser may only return replies or throw <see cref="SmtpProtocolException"/>; anything else fails.
 /// </summary>
 [Trait("Category", "Fuzz")]
 public sealed class SmtpReplyParserFuzzTests
 {
-    // Replies captured from the lab (Postfix 3.7 on mx1.lab.test, the fixup box, the stall path).
-    private static readonly string[] Seeds =
-    {
-        "220 mx.lab.test ESMTP MailFlowTools lab 1.0\r\n",
-        "220 *********** ***** ************* *** **0\r\n",
-        "250-mx.lab.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-VRFY\r\n250-ETRN\r\n250-STARTTLS\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n250-SMTPUTF8\r\n250 CHUNKING\r\n",
-        "220 2.0.0 Ready to start TLS\r\n",
-        "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n",
-        "421 4.4.2 mx.lab.test Error: timeout exceeded\r\n",
-        "554 5.5.1 Error: no valid recipients\r\n",
-        "550 5.1.1 <nobody@lab.test>: Recipient address rejected: User unknown in local recipient table\r\n",
-        "221 2.0.0 Bye\r\n",
-        "502 5.5.2 Error: command not recognized\r\n",
-    };
-
     private readonly ITestOutputHelper output;
 
     public SmtpReplyParserFuzzTests(ITestOutputHelper output) => this.output = output;
@@ -39,7 +27,9 @@ public sealed class SmtpReplyParserFuzzTests
     {
         const int iterations = 1_000_000;
         var random = new Random(20240501);
-        var seeds = Array.ConvertAll(Seeds, s => Encoding.UTF8.GetBytes(s));
+        // Replies captured byte for byte from the lab Postfix (tests/MailFlowTools.Fuzz capture-smtp).
+        var seeds = Directory.GetFiles(TestPaths.InRepo("tests", "Fixtures", "smtp"), "*.reply").OrderBy(f => f, StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
+        Assert.True(seeds.Length >= 20, "the captured replies are missing");
         var parser = new SmtpReplyParser(maxLineLength: 512, maxReplyLength: 4096);
         long replies = 0, rejected = 0, bytes = 0;
         var errors = new Dictionary<SmtpProtocolError, long>();
