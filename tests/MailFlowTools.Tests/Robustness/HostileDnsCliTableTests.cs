@@ -54,29 +54,18 @@ public sealed class HostileDnsCliTableTests
         }
 
         var healthy = new HostileDnsCase("healthy peer (baseline)", DnsTransport.Udp, (q, b) => new[] { new FakeReply(Answer(q)) }, EdnsProbeOutcome.Answer);
-        Run(healthy); // warms this process's fake server, so the baseline measures the CLI
-        var baseline = Run(healthy);
-        var rows = new List<string[]> { baseline.Row(baseline) };
-        var failures = new List<string>(baseline.Failures);
-        foreach (var c in Cases)
-        {
-            var run = Run(c);
-            rows.Add(run.Row(baseline));
-            failures.AddRange(run.Failures);
-            failures.AddRange(HostilePeerLimits.CheckMemory(run, baseline));
-        }
-
-        RobustnessReport.Write(10, string.Join(
-            "\n",
-            "## Hostile DNS peer, through the CLI",
-            string.Empty,
-            FormattableString.Invariant($"`mailflow Test-EdnsReachability hostile.test --server 127.0.0.1:PORT --buffer-size 1232 --timeout-seconds {TimeoutMs / 1000:0.#} --json` as a child process: one UDP and one TCP probe in parallel; the peer misbehaves on the transport named, the other transport answers normally. "),
-            FormattableString.Invariant($"Bounds: typed probe outcome (exit 0 or 1, JSON parsed), each probe's time ≤ timeout + 10 % = {TimeoutMs * 1.1:0} ms, process time (spawn to exit) ≤ that + {HostilePeerLimits.StartupAllowanceMs:0} ms start-up allowance, "),
-            FormattableString.Invariant($"peak RSS (the child process's VmHWM, sampled every 1–2 ms: the whole process, runtime included) ≤ healthy run + {MailflowChild.Mib(HostilePeerLimits.MemoryCapAboveBaselineKib)} MiB."),
-            string.Empty,
-            RobustnessReport.Table(
-                new[] { "case", "probe", "typed outcome", "probe ms", "run ms (incl. JIT)", "process ms", "peak RSS MiB", "Δ healthy MiB", "bounds" },
-                rows)));
+        var failures = HostilePeerLimits.MeasureTable(
+            healthy,
+            Cases,
+            Run,
+            10,
+            string.Join(
+                "\n",
+                "## Hostile DNS peer, through the CLI",
+                string.Empty,
+                FormattableString.Invariant($"`mailflow Test-EdnsReachability hostile.test --server 127.0.0.1:PORT --buffer-size 1232 --timeout-seconds {TimeoutMs / 1000:0.#} --json` as a child process: one UDP and one TCP probe in parallel; the peer misbehaves on the transport named, the other transport answers normally. "),
+                HostilePeerLimits.BoundsText(TimeoutMs, "typed probe outcome, each probe's time")),
+            new[] { "case", "probe", "typed outcome", "probe ms", "run ms (incl. JIT)", "process ms", "peak RSS MiB", "Δ healthy MiB", "bounds" });
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace MailFlowTools.Tests.Robustness;
@@ -16,6 +17,32 @@ internal static class HostilePeerLimits
     /// a client that buffered a whole hostile line, or a flood, fails it.
     /// </summary>
     public const long MemoryCapAboveBaselineKib = 8 * 1024;
+
+    /// <summary>
+    /// Runs the healthy case twice (the first warms the test process's fake server, so the second, the baseline,
+    /// measures the CLI), then every case; writes the table to the results file and returns every bound broken.
+    /// </summary>
+    public static IReadOnlyList<string> MeasureTable<TCase>(TCase healthy, IEnumerable<TCase> cases, Func<TCase, CliCaseRun> run, int order, string heading, string[] columns)
+    {
+        run(healthy);
+        var baseline = run(healthy);
+        var rows = new List<string[]> { baseline.Row(baseline) };
+        var failures = new List<string>(baseline.Failures);
+        foreach (var c in cases)
+        {
+            var result = run(c);
+            rows.Add(result.Row(baseline));
+            failures.AddRange(result.Failures);
+            failures.AddRange(CheckMemory(result, baseline));
+        }
+
+        RobustnessReport.Write(order, heading + "\n\n" + RobustnessReport.Table(columns, rows));
+        return failures;
+    }
+
+    /// <summary>The bounds paragraph both tables share, after the command line.</summary>
+    public static string BoundsText(double timeoutMs, string outcome) => FormattableString.Invariant(
+        $"Bounds: {outcome} (exit 0 or 1, JSON parsed), ≤ timeout + 10 % = {timeoutMs * 1.1:0} ms, process time (spawn to exit) ≤ that + {StartupAllowanceMs:0} ms start-up allowance, peak RSS (the child process's VmHWM, sampled every 1–2 ms: the whole process, runtime included) ≤ healthy run + {MailflowChild.Mib(MemoryCapAboveBaselineKib)} MiB.");
 
     public static IEnumerable<string> CheckMemory(CliCaseRun run, CliCaseRun baseline)
     {

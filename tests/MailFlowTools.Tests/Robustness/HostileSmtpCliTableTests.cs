@@ -48,29 +48,18 @@ public sealed class HostileSmtpCliTableTests
 
         // The healthy peer offers STARTTLS, so the baseline loads TLS like the TLS cases do.
         var healthy = new HostileSmtpCase("healthy peer with STARTTLS (baseline)", new StandardSmtpBehaviour { Certificate = TestCertificates.SelfSigned }.RunAsync, SmtpStage.RcptTo, SmtpStageOutcome.Ok);
-        Run(healthy); // warms this process's fake server and certificate, so the baseline measures the CLI
-        var baseline = Run(healthy);
-        var rows = new List<string[]> { baseline.Row(baseline) };
-        var failures = new List<string>(baseline.Failures);
-        foreach (var c in Cases)
-        {
-            var run = Run(c);
-            rows.Add(run.Row(baseline));
-            failures.AddRange(run.Failures);
-            failures.AddRange(HostilePeerLimits.CheckMemory(run, baseline));
-        }
-
-        RobustnessReport.Write(20, string.Join(
-            "\n",
-            "## Hostile SMTP peer, through the CLI",
-            string.Empty,
-            FormattableString.Invariant($"`mailflow Get-SmtpStageTiming 127.0.0.1 --port PORT --to postmaster@fake.test --stop-after Rcpt --timeout-seconds {TimeoutMs / 1000:0.#} --json` as a child process (never DATA). "),
-            FormattableString.Invariant($"Bounds: the expected stage ends with the expected typed outcome (exit 0 or 1, JSON parsed), that stage's time ≤ timeout + 10 % = {TimeoutMs * 1.1:0} ms, process time (spawn to exit) ≤ that + {HostilePeerLimits.StartupAllowanceMs:0} ms start-up allowance, "),
-            FormattableString.Invariant($"peak RSS (the child process's VmHWM, sampled every 1–2 ms: the whole process, runtime included) ≤ healthy run + {MailflowChild.Mib(HostilePeerLimits.MemoryCapAboveBaselineKib)} MiB."),
-            string.Empty,
-            RobustnessReport.Table(
-                new[] { "case", "stage", "typed outcome", "stage ms", "session ms", "process ms", "peak RSS MiB", "Δ healthy MiB", "bounds" },
-                rows)));
+        var failures = HostilePeerLimits.MeasureTable(
+            healthy,
+            Cases,
+            Run,
+            20,
+            string.Join(
+                "\n",
+                "## Hostile SMTP peer, through the CLI",
+                string.Empty,
+                FormattableString.Invariant($"`mailflow Get-SmtpStageTiming 127.0.0.1 --port PORT --to postmaster@fake.test --stop-after Rcpt --timeout-seconds {TimeoutMs / 1000:0.#} --json` as a child process (never DATA). "),
+                HostilePeerLimits.BoundsText(TimeoutMs, "the expected stage ends with the expected typed outcome, that stage's time")),
+            new[] { "case", "stage", "typed outcome", "stage ms", "session ms", "process ms", "peak RSS MiB", "Δ healthy MiB", "bounds" });
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
