@@ -147,8 +147,12 @@ public static class DnsTcpExchange
 
                     if (!DnsMessageReader.TryRead(span, out var response, out var parseError))
                     {
+                        // Unlike a datagram, a message on our own connection with our ID cannot be forged by a
+                        // third party: it is the server's answer, and it is broken. Waiting would add nothing.
                         malformed++;
                         lastError = parseError!.Message;
+                        pending.Remove(id);
+                        answers[index] = Make(index, DnsExchangeStatus.Malformed, bytes: span.ToArray(), error: lastError);
                         continue;
                     }
 

@@ -67,6 +67,24 @@ public sealed class HostileDnsPeerTests
     [Fact]
     public Task Tcp_peers_end_in_typed_outcomes_within_the_timeout() => RunCases(DnsTransport.Tcp, HostileTcp);
 
+    /// <summary>
+    /// On TCP the answer to our ID on our own connection is the server's, so a broken one ends the query at once
+    /// (over UDP a forged datagram must not, so there the wait goes on).
+    /// </summary>
+    [Fact]
+    public async Task A_broken_answer_over_tcp_ends_the_query_at_once_with_the_parse_error()
+    {
+        using var server = new FakeDnsServer();
+        server.RawHandler = (bytes, t) => new[] { new FakeReply(PointerLoop(DnsMessageReader.Read(bytes))) };
+        var stopwatch = Stopwatch.StartNew();
+        var result = await Task.Run(() => DnsTcpExchange.ExchangeAsync(server.EndPoint, DnsQueryFactory.Create("hostile.test", DnsRecordType.MX), TimeSpan.FromSeconds(20), CancellationToken.None));
+        stopwatch.Stop();
+
+        Assert.Equal(DnsExchangeStatus.Malformed, result.Status);
+        Assert.False(string.IsNullOrEmpty(result.Error));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), "took " + stopwatch.ElapsedMilliseconds + " ms");
+    }
+
     [Fact]
     public async Task Answer_from_another_address_is_ignored()
     {
