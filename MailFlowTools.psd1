@@ -8,7 +8,6 @@
     Description          = 'Finds the network-path causes of mail failures: lost EDNS answers, PMTU black holes, size-specific loss, stalled transfers and silent MX hosts.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
-    FormatsToProcess     = @('MailFlowTools.Format.ps1xml')
     CmdletsToExport      = @(
         'Resolve-SmtpStatus'
         'Get-SmtpStageTiming'

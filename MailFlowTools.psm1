@@ -1,11 +1,23 @@
 # Loads the build that matches the running PowerShell: netstandard2.0 for Windows PowerShell 5.1 (Desktop),
-# net8.0 for PowerShell 7 (Core).
+# net8.0 for PowerShell 7 (Core). Works from the built module folder (out/MailFlowTools) and, after a build,
+# from the repository root, which finds the same files under out/MailFlowTools.
 $framework = if ($PSVersionTable.PSEdition -eq 'Core') { 'net8.0' } else { 'netstandard2.0' }
-$assemblyPath = [System.IO.Path]::Combine($PSScriptRoot, $framework, 'MailFlowTools.dll')
-
-if (-not (Test-Path -LiteralPath $assemblyPath)) {
-    throw "MailFlowTools: '$assemblyPath' is missing. Build the module with build.ps1 and import it from out/MailFlowTools."
+$moduleBase = $null
+foreach ($candidate in $PSScriptRoot, [System.IO.Path]::Combine($PSScriptRoot, 'out', 'MailFlowTools')) {
+    if (Test-Path -LiteralPath ([System.IO.Path]::Combine($candidate, $framework, 'MailFlowTools.dll'))) {
+        $moduleBase = $candidate
+        break
+    }
+}
+if ($null -eq $moduleBase) {
+    throw "MailFlowTools is not built: run ./build.ps1, then Import-Module ./out/MailFlowTools/MailFlowTools.psd1."
 }
 
-$module = Import-Module -Name $assemblyPath -PassThru -ErrorAction Stop
-Export-ModuleMember -Cmdlet $module.ExportedCmdlets.Keys
+# Format data is loaded here rather than through the manifest, so that the manifest imports from the
+# repository root too; the views apply to the result types only, so loading them twice is harmless.
+Update-FormatData -PrependPath ([System.IO.Path]::Combine($moduleBase, 'MailFlowTools.Format.ps1xml'))
+
+$binary = Import-Module -Name ([System.IO.Path]::Combine($moduleBase, $framework, 'MailFlowTools.dll')) -PassThru -ErrorAction Stop
+# ExportedCmdlets.Keys is a key collection: bound as it is, it becomes one string and exports nothing.
+[string[]] $cmdletNames = @($binary.ExportedCmdlets.Keys)
+Export-ModuleMember -Cmdlet $cmdletNames

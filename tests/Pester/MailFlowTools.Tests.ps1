@@ -2,7 +2,7 @@
 # It checks what only a real PowerShell can: that the module imports, exports what the manifest says,
 # binds pipeline input by property name, and returns typed objects. Network tests live in xunit (the lab).
 BeforeAll {
-    $modulePath = Join-Path $PSScriptRoot '../../out/MailFlowTools/MailFlowTools.psd1'
+    $modulePath = if ($env:MAILFLOW_MODULE_PATH) { $env:MAILFLOW_MODULE_PATH } else { Join-Path $PSScriptRoot "../../out/MailFlowTools/MailFlowTools.psd1" }
     Import-Module $modulePath -Force -ErrorAction Stop
 }
 
