@@ -12,7 +12,10 @@ param(
     # Remove out/ and all bin/obj folders first.
     [switch] $Clean,
 
-    # Run the xunit suite, then the Pester suite where Pester is installed.
+    # Build only the module (out/MailFlowTools), not the CLI.
+    [switch] $ModuleOnly,
+
+    # Run the whole suite afterwards: tests/run.sh (xunit, then Pester in pwsh under Pester 5.7.1 and 6.2.0).
     [switch] $Test
 )
 
@@ -36,7 +39,7 @@ if ($Clean) {
 
 # One folder per target framework; MailFlowTools.psm1 picks the one that matches the running edition.
 foreach ($framework in 'netstandard2.0', 'net8.0') {
-    Invoke-DotNet publish (Join-Path $root 'src/MailFlowTools/MailFlowTools.csproj') -c $Configuration -f $framework -o (Join-Path $moduleOut $framework) --nologo
+    Invoke-DotNet publish (Join-Path $root 'src/MailFlowTools/MailFlowTools.csproj') -c $Configuration -f $framework -o (Join-Path $moduleOut $framework) --nologo -v q
 }
 
 Copy-Item -LiteralPath (Join-Path $root 'MailFlowTools.psd1'), (Join-Path $root 'MailFlowTools.psm1') -Destination $moduleOut -Force
@@ -47,20 +50,15 @@ Get-ChildItem -Path $moduleOut -Recurse -Filter 'MailFlowTools.Format.ps1xml' |
     Where-Object { $_.DirectoryName -ne $moduleOut } |
     Remove-Item -Force
 
-Invoke-DotNet publish (Join-Path $root 'src/MailFlowTools.Cli/MailFlowTools.Cli.csproj') -c $Configuration -o $cliOut --nologo
-
 Write-Host "Module: $moduleOut"
-Write-Host "CLI:    $(Join-Path $cliOut 'mailflow')"
+if (-not $ModuleOnly) {
+    Invoke-DotNet publish (Join-Path $root 'src/MailFlowTools.Cli/MailFlowTools.Cli.csproj') -c $Configuration -o $cliOut --nologo
+    Write-Host "CLI:    $(Join-Path $cliOut 'mailflow')"
+}
 
 if ($Test) {
-    Invoke-DotNet test (Join-Path $root 'MailFlowTools.slnx') -c $Configuration --nologo
-    if (Get-Module -ListAvailable -Name Pester | Where-Object Version -ge '5.0.0') {
-        $result = Invoke-Pester -Path (Join-Path $root 'tests/Pester') -Output Detailed -PassThru
-        if ($result.FailedCount -gt 0) {
-            throw "$($result.FailedCount) Pester test(s) failed."
-        }
-    }
-    else {
-        Write-Warning 'Pester 5 is not installed; skipping tests/Pester (Install-Module Pester -MinimumVersion 5.0).'
+    & bash (Join-Path $root 'tests/run.sh')
+    if ($LASTEXITCODE -ne 0) {
+        throw "tests/run.sh failed with exit code $LASTEXITCODE."
     }
 }

@@ -1,9 +1,8 @@
-# Pester 5 suite for machines with PowerShell. Run after build.ps1: Invoke-Pester ./tests/Pester
-# It checks what only a real PowerShell can: that the module imports, exports what the manifest says,
-# binds pipeline input by property name, and returns typed objects. Network tests live in xunit (the lab).
+# The module surface in real PowerShell (Pester 5.7.1 and 6.2.0; tests/Pester/Invoke-MailFlowPester.ps1 runs it
+# after build.ps1): the exact exported set, typed results, pipeline binding, errors and Stop.
 BeforeAll {
-    $modulePath = if ($env:MAILFLOW_MODULE_PATH) { $env:MAILFLOW_MODULE_PATH } else { Join-Path $PSScriptRoot "../../out/MailFlowTools/MailFlowTools.psd1" }
-    Import-Module $modulePath -Force -ErrorAction Stop
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $modulePath = $script:ModulePath
 }
 
 AfterAll {
@@ -11,15 +10,17 @@ AfterAll {
 }
 
 Describe 'Module' {
-    It 'exports exactly the cmdlets in the manifest' {
+    It 'exports exactly the six cmdlets, and the manifest lists the same six for auto-loading' {
         $manifest = Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../MailFlowTools.psd1')
-        $exported = (Get-Command -Module MailFlowTools).Name | Sort-Object
-        $exported | Should -Be ($manifest.CmdletsToExport | Sort-Object)
+        $exported = @(Get-Command -Module MailFlowTools | ForEach-Object Name | Sort-Object)
+        $exported.Count | Should -Be 6
+        $exported | Should -Be $script:ExpectedCmdlets
+        @($manifest.CmdletsToExport | Sort-Object) | Should -Be $script:ExpectedCmdlets
     }
 
     It 'has help with examples for every cmdlet' {
-        foreach ($command in Get-Command -Module MailFlowTools) {
-            $help = Get-Help $command.Name -Full
+        foreach ($command in $script:ExpectedCmdlets) {
+            $help = Get-Help $command -Full
             $help.Synopsis | Should -Not -BeNullOrEmpty
             @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
         }
@@ -55,7 +56,7 @@ Describe 'Debug-MailFlow' {
     }
 
     It 'rejects a timeout out of range' {
-        { Debug-MailFlow contoso.com -TimeoutSeconds 0 } | Should -Throw
+        { Debug-MailFlow contoso.com -TimeoutSeconds 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,MailFlowTools.Commands.DebugMailFlowCommand'
     }
 
     It 'declares MailFlowDiagnosis as its output' {
