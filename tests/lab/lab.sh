@@ -6,6 +6,7 @@
 #   lab.sh status     show what is running; exit 0 only if the lab is complete
 #   lab.sh selftest   prove every fault with standard tools; "N passed, N failed"
 #   lab.sh delivered [--recipients|--queued]  messages (recipients, or messages queued at all) since lab-up
+#   lab.sh deliveries [--queued|--pending]  "QUEUEID<tab>recipient" per delivery (or queue IDs queued / in flight)
 #   lab.sh wan-delay [MS]  show or set the distant MX's one-way delay (.35; default 20 ms)
 #   lab.sh exec CMD…  run CMD inside the client namespace (mfl-client)
 #
@@ -464,6 +465,35 @@ cmd_delivered() {
     sed -n 's/.*: \([0-9A-Za-z]\{6,\}\): to=<.*status=sent.*/\1/p' "$STATE/postfix.log" | sort -u | wc -l
 }
 
+# Read-only listing of Postfix's log by message identity, for the no-delivery checks:
+#   (default)  one "QUEUEID<tab>recipient" line per recipient delivered (status=sent)
+#   --queued   one queue ID per message that entered the queue at all (completed DATA)
+#   --pending  queue IDs still in flight: queued and not yet removed, or past cleanup in the last 5 s with their
+#              SMTP session still open (the final "." may just have been accepted); empty once the log has settled
+cmd_deliveries() {
+    [ -f "$STATE/postfix.log" ] || return 0
+    local mode=${1:-sent}
+    case $mode in sent|--queued|--pending) ;; *) usage ;; esac
+    awk -v mode="$mode" -v now="$(date +%H:%M:%S)" '
+        function sod(t, p) { split(t, p, ":"); return p[1] * 3600 + p[2] * 60 + p[3] }
+        { id = $6; sub(/:$/, "", id); prog = $5; sub(/\[.*/, "", prog); pid = $5; gsub(/^[^[]*\[|\]:$/, "", pid) }
+        prog == "postfix/smtpd" && $7 ~ /^client=/ { session[pid] = session[pid] " " id; next }
+        prog == "postfix/smtpd" && $6 == "disconnect" {
+            n = split(session[pid], ids, " "); for (i = 1; i <= n; i++) closed[ids[i]] = 1; session[pid] = ""; next }
+        prog == "postfix/cleanup" && $7 ~ /^message-id=/ { cleaned[id] = sod($3); next }
+        prog == "postfix/qmgr" && $7 ~ /^from=/ { queued[id] = 1; if (mode == "--queued") print id; next }
+        prog == "postfix/qmgr" && $7 == "removed" { removed[id] = 1; next }
+        mode == "sent" && $7 ~ /^to=</ && / status=sent / { rcpt = $7; gsub(/^to=<|>,$/, "", rcpt); print id "\t" rcpt }
+        END {
+            if (mode != "--pending") exit
+            for (id in queued) if (!(id in removed)) print id
+            for (id in cleaned) {
+                age = (sod(now) - cleaned[id] + 86400) % 86400
+                if (!(id in queued) && !(id in closed) && age <= 5) print id
+            }
+        }' "$STATE/postfix.log" | sort -u
+}
+
 # ----------------------------------------------------------------- selftest --
 
 # check NAME FUNC [ARGS…]: FUNC prints evidence; its exit status decides.
@@ -778,7 +808,7 @@ cmd_selftest() {
 # --------------------------------------------------------------------- main --
 
 usage() {
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -798,6 +828,7 @@ case $sub in
     status) cmd_status "$@" ;;
     selftest) cmd_selftest ;;
     delivered) cmd_delivered "$@" ;;
+    deliveries) cmd_deliveries "$@" ;;
     wan-delay) cmd_wan_delay "$@" ;;
     exec) [ $# -ge 1 ] || usage; need_root; exec ip netns exec "$NSC" "$@" ;;
     -h|--help|help) usage ;;

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.IO;
 using System.Linq;
 
@@ -7,7 +8,8 @@ namespace MailFlowTools.Tests.Diagnosis;
 /// <summary>A fact that renders HTML in headless Chromium; skipped with the reason when no Chromium is installed.</summary>
 public sealed class ChromiumFactAttribute : FactAttribute
 {
-    public ChromiumFactAttribute()
+    public ChromiumFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (Executable is null)
         {

@@ -7,7 +7,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using MailFlowTools.Tests.Diagnosis;
 using MailFlowTools.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace MailFlowTools.Tests.Lab;
 

@@ -7,7 +7,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.MxPath;
 using MailFlowTools.Tests.Smtp;
-using Xunit.Abstractions;
 using static MailFlowTools.Tests.MxPath.FakeMxResolver;
 
 namespace MailFlowTools.Tests.MxPath;

@@ -6,7 +6,6 @@ using System.Linq;
 using System.Text;
 using MailFlowTools.Core.Smtp;
 using MailFlowTools.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace MailFlowTools.Tests.Smtp;
 
