@@ -17,6 +17,10 @@ fi
 if [ "$(id -u)" = 0 ]; then
   # The lab's Debian packages (installed with their services kept from starting); the lab fixture brings it up.
   bash tests/lab/lab.sh install
+  # util-linux's setpriv runs the CLI without CAP_NET_RAW in the unprivileged ICMP tests (skipped without it).
+  if ! [ -x /usr/bin/setpriv ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq util-linux >/dev/null || echo "util-linux (setpriv) could not be installed; the unprivileged ICMP tests will be skipped." >&2
+  fi
   # Headless Chromium renders Debug-MailFlow's HTML report in the report tests (skipped without it).
   if ! command -v chromium >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null || echo "chromium could not be installed; the report rendering tests will be skipped." >&2
@@ -38,15 +42,19 @@ pwsh -NoProfile -NonInteractive -File build.ps1 -Configuration Release -ModuleOn
   { cat /tmp/mailflow-build-module.log >&2; echo "build.ps1 failed." >&2; exit 1; }
 pester_setup_seconds=$((SECONDS - pester_start))
 
-# No delivery: tests that deliver on purpose (--deliver, the swaks self-tests) write what they delivered to
-# this ledger; after the suite, Postfix's own counts must equal the ledger's sum exactly.
+# No delivery: tests that deliver on purpose (--deliver, the swaks and probe self-tests) write each message they
+# delivered to this ledger (queue ID, recipient, test); after the suite, the messages Postfix delivered and queued
+# meanwhile must be exactly those, message by message.
 ledger=$(mktemp /tmp/mailflow-deliveries.XXXXXX)
+sent0=$(mktemp /tmp/mailflow-sent0.XXXXXX)
+queued0=$(mktemp /tmp/mailflow-queued0.XXXXXX)
+trx_dir=$(mktemp -d /tmp/mailflow-trx.XXXXXX)
 export MAILFLOW_DELIVERY_LEDGER=$ledger
 lab=tests/lab/lab.sh
 own_lab=0
 count_deliveries=0
 finish() {
-  rm -f "$ledger"
+  rm -rf "$ledger" "$sent0" "$queued0" "$trx_dir"
   if [ "$own_lab" = 1 ]; then bash "$lab" down >/dev/null 2>&1 || true; fi
 }
 trap finish EXIT
@@ -54,10 +62,11 @@ if [ "$(id -u)" = 0 ]; then
   # Up before the tests (the lab fixture leaves a lab it finds up), so Postfix's log spans the whole suite.
   if bash "$lab" status -q >/dev/null 2>&1 || { bash "$lab" up >/dev/null && own_lab=1; }; then
     count_deliveries=1
-    delivered0=$(bash "$lab" delivered)
-    queued0=$(bash "$lab" delivered --queued)
+    bash "$lab" deliveries >"$sent0"
+    bash "$lab" deliveries --queued >"$queued0"
   else
-    echo "The lab did not come up here; the lab tests will say why." >&2
+    echo "The lab did not come up here; the lab tests will say why, and the no-delivery check fails." >&2
+    count_deliveries=unavailable
   fi
 fi
 
@@ -66,7 +75,8 @@ export MAILFLOW_TEST_RESULTS="$repo/TestResults"
 rm -f "$MAILFLOW_TEST_RESULTS/robustness.md"
 rc=0
 dotnet test tests/MailFlowTools.Tests -c Release --no-build --nologo \
-  --logger "console;verbosity=normal" --filter "Category!=Fuzz&Category!=Benchmark" "$@" | tee /tmp/mailflow-test.log || rc=$?
+  --logger "console;verbosity=normal" --logger "trx;LogFileName=$trx_dir/xunit.trx" \
+  --filter "Category!=Fuzz&Category!=Benchmark" "$@" | tee /tmp/mailflow-test.log || rc=$?
 
 xunit_rc=$rc
 
@@ -100,18 +110,35 @@ fi
 rm -rf "$empty"
 pester_seconds=$((SECONDS - pester_start))
 
-if [ "$count_deliveries" = 1 ] && bash "$lab" status -q >/dev/null 2>&1; then
-  expected=$(awk -F'\t' '{ n += $1 } END { print n + 0 }' "$ledger")
-  for _ in $(seq 50); do # Postfix logs a delivery a moment after it accepts the message
-    delivered=$(( $(bash "$lab" delivered) - delivered0 ))
-    [ "$delivered" -ge "$expected" ] && break
+if [ "$count_deliveries" = unavailable ]; then
+  echo "FAIL: no-delivery check: the lab was not up, so Postfix's log could not be read." >&2
+  rc=1
+elif [ "$count_deliveries" = 1 ] && ! bash "$lab" status -q >/dev/null 2>&1; then
+  echo "FAIL: no-delivery check: the lab is down at the end of the suite, so Postfix's log cannot be read." >&2
+  rc=1
+elif [ "$count_deliveries" = 1 ]; then
+  # Postfix logs a delivery a moment after it accepts the message: wait until nothing is in flight.
+  quiet=0
+  for _ in $(seq 75); do
+    if [ -z "$(bash "$lab" deliveries --pending)" ]; then quiet=$((quiet + 1)); else quiet=0; fi
+    [ "$quiet" -ge 2 ] && break
     sleep 0.2
   done
-  queued=$(( $(bash "$lab" delivered --queued) - queued0 ))
-  echo "No delivery: during the suite Postfix delivered $delivered and queued $queued message(s); the tests that deliver on purpose account for $expected:"
-  sort -t "$(printf '\t')" -k2 "$ledger" | awk -F'\t' '{ printf "  %s  %s\n", $1, $2 }'
-  if [ "$delivered" != "$expected" ] || [ "$queued" != "$expected" ]; then
-    echo "FAIL: something delivered or queued mail without --deliver (Postfix log: /run/mfl/postfix.log)." >&2
+  lines() { sed '/^$/d' | LC_ALL=C sort -u; } # comm needs one byte order on both sides
+  sent=$(LC_ALL=C comm -13 <(lines <"$sent0") <(bash "$lab" deliveries | lines))
+  queued=$(LC_ALL=C comm -13 <(lines <"$queued0") <(bash "$lab" deliveries --queued | lines))
+  intended=$(cut -f1,2 "$ledger" | lines)
+  accidental=$(LC_ALL=C comm -13 <(printf '%s\n' "$intended" | lines) <(printf '%s\n' "$sent" | lines))
+  missing=$(LC_ALL=C comm -23 <(printf '%s\n' "$intended" | lines) <(printf '%s\n' "$sent" | lines))
+  accidental_queued=$(LC_ALL=C comm -13 <(cut -f1 "$ledger" | lines) <(printf '%s\n' "$queued" | lines))
+  count() { printf '%s\n' "$1" | sed '/^$/d' | wc -l; }
+  echo "No delivery: during the suite Postfix delivered $(count "$sent") message-recipient(s) and queued $(count "$queued") message(s); the tests that deliver on purpose recorded $(count "$intended"):"
+  sort -t "$(printf '\t')" -k3 "$ledger" | awk -F'\t' '{ printf "  %s  %s  %s\n", $1, $2, $3 }'
+  if [ -n "$accidental" ] || [ -n "$missing" ] || [ -n "$accidental_queued" ]; then
+    [ -z "$accidental" ] || printf 'FAIL: delivered without being recorded by a test (queue ID, recipient):\n%s\n' "$accidental" | sed '2,$s/^/  /' >&2
+    [ -z "$accidental_queued" ] || printf 'FAIL: queued without being recorded by a test (queue ID):\n%s\n' "$accidental_queued" | sed '2,$s/^/  /' >&2
+    [ -z "$missing" ] || printf 'FAIL: recorded by a test but not delivered during the suite (queue ID, recipient):\n%s\n' "$missing" | sed '2,$s/^/  /' >&2
+    echo "FAIL: the no-delivery check (Postfix log: /run/mfl/postfix.log; lab.sh deliveries)." >&2
     rc=1
   fi
 fi
@@ -122,6 +149,23 @@ if [ -f "$MAILFLOW_TEST_RESULTS/robustness.md" ]; then
 fi
 echo
 grep -E '^(Passed|Failed)!' /tmp/mailflow-test.log | tail -1 | sed 's/^/xunit: /' || true
+# Every skipped test with its reason, from the TRX (opt-in benchmarks and fuzzing are filtered out above).
+if [ -f "$trx_dir/xunit.trx" ]; then
+  python3 - "$trx_dir/xunit.trx" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+skipped = []
+for r in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
+    if r.get("outcome") == "NotExecuted":
+        message = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+        skipped.append((r.get("testName"), (message.text or "").strip() if message is not None else "(no reason given)"))
+print(f"xunit skipped: {len(skipped)}")
+for name, reason in sorted(skipped):
+    print(f"  {name}: {reason}")
+PY
+else
+  echo "xunit skipped: unknown (no TRX was written)"
+fi
 [ "$xunit_rc" = 0 ] || echo "xunit: exit code $xunit_rc"
 printf '%s\n' "${pester_tallies[@]}"
 echo "PowerShell set-up and module build took ${pester_setup_seconds} s; the Pester runs took ${pester_seconds} s."

@@ -11,10 +11,7 @@ public sealed class CliCancellationTests
     [Fact]
     public void Sigint_ends_a_blocked_command_within_250_ms()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "Sends SIGINT to the child process; Linux only.");
 
         var psi = new ProcessStartInfo("dotnet")
         {

@@ -1,7 +1,10 @@
 using System;
 using System.Linq;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using MailFlowTools.Cli.Binding;
 using MailFlowTools.Tests.Infrastructure;
+using MailFlowTools.Tests.Surface;
 
 namespace MailFlowTools.Tests.Cli;
 
@@ -56,8 +59,28 @@ public sealed class CliContractTests
     [Fact]
     public void Help_lists_every_verb()
     {
+        // Every cmdlet of the module, read from its assembly, is a command, and the list holds nothing else.
+        var cmdlets = ModuleSurfaceInspector.ReadCmdlets(TestPaths.CmdletAssembly, TestPaths.PowerShellReferenceAssembly)
+            .Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(cmdlets);
         var r = ProcessRunner.Mailflow(new[] { "--help" }, Limit);
         Assert.Equal(0, r.ExitCode);
-        Assert.Contains("Resolve-SmtpStatus", r.StandardOutput);
+        var listed = r.StandardOutput.Split('\n')
+            .SkipWhile(l => l.Trim() != "Commands:").Skip(1)
+            .TakeWhile(l => l.Trim().Length > 0).Select(l => l.Trim()).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        Assert.Equal(cmdlets, listed);
+    }
+
+    [Fact]
+    public void Every_verb_has_its_own_help_with_its_parameters()
+    {
+        foreach (var verb in ModuleSurfaceInspector.ReadCliVerbs(TestPaths.CliAssembly, TestPaths.PowerShellReferenceAssembly))
+        {
+            var r = ProcessRunner.Mailflow(new[] { verb.Name, "--help" }, Limit);
+            Assert.True(r.ExitCode == 0, verb.Name + " --help: exit " + r.ExitCode + "\n" + r.StandardError);
+            Assert.StartsWith("Usage: mailflow " + verb.Name, r.StandardOutput.TrimStart(), StringComparison.Ordinal);
+            Assert.NotEmpty(verb.Parameters);
+            Assert.All(verb.Parameters, p => Assert.Matches("(?m)^ +--" + Regex.Escape(ArgumentBinder.ToKebabCase(p)) + "( |\r?$)", r.StandardOutput));
+        }
     }
 }

@@ -13,6 +13,13 @@ using static MailFlowTools.Tests.Diagnosis.DiagnosisSamples;
 
 namespace MailFlowTools.Tests.Diagnosis;
 
+/// <summary>
+/// Debug-MailFlow's engine over fake probes. A test named Ranking_… feeds a probe result that already carries the
+/// finding and checks that it is chosen as the cause (and what runs next): it tests ranking, not detection. The
+/// detection of each such cause, from real packets, is in Lab/DebugMailFlowLabTests (one scenario per cause, beside
+/// its healthy control) and in the lab tests of the cmdlet that finds it (Find-MtuBlackHole, Get-SmtpStageTiming,
+/// Test-MxPath).
+/// </summary>
 public sealed class MailFlowDiagnosisEngineTests
 {
     private static readonly MailFlowDiagnosisOptions Full = new() { DnsServers = new[] { "198.51.100.56" } };
@@ -100,7 +107,7 @@ public sealed class MailFlowDiagnosisEngineTests
     }
 
     [Fact]
-    public async Task A_silent_primary_is_NoBannerAfterConnect_and_its_greeting_is_timed_again()
+    public async Task Ranking_a_reported_silent_primary_is_NoBannerAfterConnect_and_its_greeting_is_timed_again()
     {
         var probes = new FakeDiagnosisProbes
         {
@@ -130,7 +137,7 @@ public sealed class MailFlowDiagnosisEngineTests
     }
 
     [Fact]
-    public async Task A_black_hole_explains_the_stall_and_the_size_limit_in_the_sweep()
+    public async Task Ranking_a_reported_black_hole_explains_the_stall_and_the_size_limit_in_the_sweep()
     {
         var probes = new FakeDiagnosisProbes
         {
@@ -148,7 +155,7 @@ public sealed class MailFlowDiagnosisEngineTests
     }
 
     [Fact]
-    public async Task Loss_of_particular_sizes_is_SizeSpecificLoss()
+    public async Task Ranking_reported_loss_of_particular_sizes_is_SizeSpecificLoss()
     {
         var probes = new FakeDiagnosisProbes
         {
@@ -161,7 +168,7 @@ public sealed class MailFlowDiagnosisEngineTests
     }
 
     [Fact]
-    public async Task A_stall_without_an_mtu_problem_is_TransferStalled()
+    public async Task Ranking_a_reported_stall_without_an_mtu_problem_is_TransferStalled()
     {
         var probes = new FakeDiagnosisProbes
         {
@@ -174,7 +181,7 @@ public sealed class MailFlowDiagnosisEngineTests
     }
 
     [Fact]
-    public async Task Nothing_answering_is_AllHopsFailed_on_the_path_and_no_mtu_probe_runs()
+    public async Task Ranking_reported_AllHopsFailed_is_on_the_path_and_no_mtu_probe_runs()
     {
         var probes = new FakeDiagnosisProbes
         {
@@ -197,7 +204,7 @@ public sealed class MailFlowDiagnosisEngineTests
     }
 
     [Fact]
-    public async Task A_null_mx_needs_no_smtp_probe()
+    public async Task Ranking_a_reported_null_mx_needs_no_smtp_probe()
     {
         var probes = new FakeDiagnosisProbes
         {

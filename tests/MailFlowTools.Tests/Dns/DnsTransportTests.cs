@@ -21,10 +21,7 @@ public sealed class DnsTransportTests
     [InlineData(true)]
     public async Task Udp_exchange_returns_the_matching_answer_with_size_and_time(bool ipv6)
     {
-        if (ipv6 && !Socket.OSSupportsIPv6)
-        {
-            return;
-        }
+        Assert.SkipWhen(ipv6 && !Socket.OSSupportsIPv6, "IPv6 is not available on this host.");
 
         using var server = new FakeDnsServer(Zone(), ipv6);
         var query = DnsQueryFactory.Create("example.test", DnsRecordType.MX);
@@ -44,10 +41,7 @@ public sealed class DnsTransportTests
     [InlineData(true)]
     public async Task Tcp_carries_several_queries_on_one_connection(bool ipv6)
     {
-        if (ipv6 && !Socket.OSSupportsIPv6)
-        {
-            return;
-        }
+        Assert.SkipWhen(ipv6 && !Socket.OSSupportsIPv6, "IPv6 is not available on this host.");
 
         var zone = Zone().A("a.example.test", "192.0.2.1").Aaaa("a.example.test", "2001:db8::1").Txt("example.test", "hello");
         using var server = new FakeDnsServer(zone, ipv6);

@@ -306,10 +306,7 @@ public sealed class EdnsReachabilityTests
     [Fact]
     public async Task Ipv6_servers_are_probed_the_same_way()
     {
-        if (!System.Net.Sockets.Socket.OSSupportsIPv6)
-        {
-            return;
-        }
+        Assert.SkipUnless(System.Net.Sockets.Socket.OSSupportsIPv6, "IPv6 is not available on this host.");
 
         using var server = new FakeDnsServer(BigZone(), ipv6: true) { UdpDropAbove = 1400 };
         var result = await Test(server, Options(LossTimeout, bisect: false));

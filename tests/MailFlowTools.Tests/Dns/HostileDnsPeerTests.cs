@@ -231,10 +231,8 @@ public sealed class HostileDnsPeerTests
 
     private static async Task AssertNoSocketLeftBehind(int before)
     {
-        if (before < 0)
-        {
-            return;
-        }
+        // Everything else in the test has passed by now; only the socket count is platform-bound.
+        Assert.SkipWhen(before < 0, "Counting this process's open sockets needs /proc/self/fd (Linux).");
 
         var now = OpenSockets();
         for (var i = 0; i < 40 && now > before; i++)

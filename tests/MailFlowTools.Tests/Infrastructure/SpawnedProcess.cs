@@ -52,6 +52,8 @@ internal sealed unsafe class SpawnedProcess : IDisposable
 
     public static bool IsSupported => OperatingSystem.IsLinux();
 
+    public const string UnsupportedReason = "Spawns and signals the CLI through posix_spawn and kill; Linux only.";
+
     /// <summary>Starts <paramref name="file"/> (searched on PATH) with <paramref name="arguments"/>.</summary>
     public static SpawnedProcess Start(string file, IReadOnlyList<string> arguments, string outputDirectory)
     {

@@ -19,10 +19,13 @@ namespace MailFlowTools.Tests.Lab;
 [Trait("Category", "Lab")]
 public sealed class DebugMailFlowLabTests
 {
-    /// <summary>The documented bound: 9 x -TimeoutSeconds (default 10).</summary>
-    private const double BoundSeconds = 90;
+    /// <summary>The hard bound of a run: 9 x -TimeoutSeconds (default 10); the CLI is killed a little after it.</summary>
+    private const double RunBoundSeconds = 90;
 
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(BoundSeconds + 30);
+    /// <summary>README "Time bound": each lab scenario takes 5-30 s (measured inside the engine, so without start-up).</summary>
+    private const double ScenarioBoundSeconds = 30;
+
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(RunBoundSeconds + 30);
 
     private readonly LabFixture lab;
     private readonly ITestOutputHelper output;
@@ -51,7 +54,7 @@ public sealed class DebugMailFlowLabTests
         Assert.True(cause == d.GetProperty("Cause").GetString(), text);
         Assert.Equal(location, d.GetProperty("Location").GetString());
         Assert.Equal(1, exit);
-        Assert.True(seconds <= BoundSeconds, $"{domain} took {seconds:0.0} s");
+        Assert.True(seconds <= ScenarioBoundSeconds, $"{domain} took {seconds:0.0} s (engine)");
         Assert.True(d.GetProperty("EvidenceChain").GetArrayLength() > 0, text);
         Assert.Contains(Findings(d), f => f.Code == cause && f.Severity != "Info" || cause == "NullMx" && f.Code == cause);
         Assert.Equal(before, lab.Delivered());
@@ -93,13 +96,33 @@ public sealed class DebugMailFlowLabTests
         Assert.Equal("None", d.GetProperty("Location").GetString());
         Assert.DoesNotContain(Findings(d), f => f.Severity != "Info");
         Assert.Equal(0, exit);
-        Assert.True(seconds <= BoundSeconds, $"took {seconds:0.0} s");
+        Assert.True(seconds <= ScenarioBoundSeconds, $"took {seconds:0.0} s (engine)");
 
         // Every step ran: the authoritative probes include ns3's blocked TCP, harmless for this small answer.
         Assert.Equal(new[] { "Status", "Dns", "MxPath", "SmtpStages", "PathMtu" }, d.GetProperty("StageTimesMs").EnumerateObject().Select(p => p.Name));
         Assert.Contains(Findings(d), f => f.Code == "TcpFallbackBlocked" && f.Severity == "Info" && f.Subject.StartsWith("ns3.lab.test", StringComparison.Ordinal));
         var body = d.GetProperty("Stages").EnumerateArray().Single(s => s.GetProperty("Stage").GetString() == "Body");
         Assert.Equal(100 * 1024, body.GetProperty("BytesSent").GetInt64());
+        Assert.Equal(100 * 1024, body.GetProperty("BytesAcked").GetInt64());
+        Assert.Equal(before, lab.Delivered());
+    }
+
+    /// <summary>The control for PmtudBlackHole: the same 1400-byte path MTU with ICMP delivered (mx-control, .28/::28).</summary>
+    [LabFact]
+    public void The_pmtu_control_host_has_the_smaller_mtu_and_no_black_hole()
+    {
+        var before = lab.Delivered();
+        var (exit, d, text, seconds) = Run("control.lab.test");
+
+        Assert.True(d.GetProperty("Cause").GetString() == "None", text);
+        Assert.Equal(0, exit);
+        Assert.True(seconds <= ScenarioBoundSeconds, $"took {seconds:0.0} s (engine)");
+        Assert.DoesNotContain(Findings(d), f => f.Code is "PmtudBlackHole" or "TransferStalled" or "SizeSpecificLoss");
+        var mtu = d.GetProperty("Mtu").EnumerateArray().ToList();
+        Assert.NotEmpty(mtu);
+        Assert.All(mtu, m => Assert.False(m.GetProperty("BlackHole").GetBoolean(), text));
+        Assert.Contains(mtu, m => m.GetProperty("PathMtu").GetInt32() == LabAddresses.PathMtu);
+        var body = d.GetProperty("Stages").EnumerateArray().Single(s => s.GetProperty("Stage").GetString() == "Body");
         Assert.Equal(100 * 1024, body.GetProperty("BytesAcked").GetInt64());
         Assert.Equal(before, lab.Delivered());
     }
@@ -140,19 +163,14 @@ public sealed class DebugMailFlowLabTests
             Assert.True(Regex.Count(html, "class=\"chart dns\"") >= 4, "fewer DNS charts than servers");
             Assert.Contains("class=\"chart sweep\"", html, StringComparison.Ordinal);
 
-            if (ChromiumFactAttribute.Executable is { } chromium)
-            {
-                var dom = ProcessRunner.Run(
-                    chromium,
-                    new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + Path.Combine(dir.FullName, "profile"), "--dump-dom", new Uri(path).AbsoluteUri },
-                    TimeSpan.FromSeconds(120));
-                Assert.Contains("<b id=\"cause\">TransferStalled</b>", dom.StandardOutput, StringComparison.Ordinal);
-                Assert.Contains("bytes of message data acknowledged", dom.StandardOutput, StringComparison.Ordinal);
-            }
-            else
-            {
-                output.WriteLine("Chromium is not installed: the rendered DOM was not checked.");
-            }
+            // The page itself passed; only its rendering needs Chromium (tests/run.sh installs it as root).
+            Assert.SkipWhen(ChromiumFactAttribute.Executable is null, "Chromium is not installed: the report's HTML was checked, its rendered DOM was not.");
+            var dom = ProcessRunner.Run(
+                ChromiumFactAttribute.Executable!,
+                new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + Path.Combine(dir.FullName, "profile"), "--dump-dom", new Uri(path).AbsoluteUri },
+                TimeSpan.FromSeconds(120));
+            Assert.Contains("<b id=\"cause\">TransferStalled</b>", dom.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("bytes of message data acknowledged", dom.StandardOutput, StringComparison.Ordinal);
         }
         finally
         {
@@ -177,8 +195,8 @@ public sealed class DebugMailFlowLabTests
         Assert.True(r.ExitCode is 0 or 1, text);
         using var document = JsonDocument.Parse(r.StandardOutput);
         var diagnosis = Assert.Single(document.RootElement.EnumerateArray()).Clone();
-        var seconds = r.ElapsedMs / 1000;
-        output.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0}: {1} ({2}) in {3:0.0} s wall, {4:0.0} s engine; steps {5}", diagnosis.GetProperty("DomainName").GetString(), diagnosis.GetProperty("Cause").GetString(), diagnosis.GetProperty("Location").GetString(), seconds, diagnosis.GetProperty("ElapsedMs").GetDouble() / 1000, diagnosis.GetProperty("StageTimesMs")));
+        var seconds = diagnosis.GetProperty("ElapsedMs").GetDouble() / 1000;
+        output.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0}: {1} ({2}) in {3:0.0} s wall, {4:0.0} s engine; steps {5}", diagnosis.GetProperty("DomainName").GetString(), diagnosis.GetProperty("Cause").GetString(), diagnosis.GetProperty("Location").GetString(), r.ElapsedMs / 1000, seconds, diagnosis.GetProperty("StageTimesMs")));
         return (r.ExitCode, diagnosis, text, seconds);
     }
 

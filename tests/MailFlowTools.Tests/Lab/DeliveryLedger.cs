@@ -1,13 +1,14 @@
 using System;
-using System.Globalization;
 using System.IO;
 
 namespace MailFlowTools.Tests.Lab;
 
 /// <summary>
-/// The messages tests deliver to the lab's Postfix on purpose (--deliver, and the swaks self-tests that prove
-/// Postfix delivers). tests/run.sh sets MAILFLOW_DELIVERY_LEDGER and, after the suite, requires Postfix's count
-/// of delivered and queued messages to equal the ledger's sum exactly: anything else was delivered by accident.
+/// The messages tests deliver to the lab's Postfix on purpose (--deliver, and the swaks and probe self-tests that
+/// prove Postfix delivers), one line per message: queue ID, recipient, test. tests/run.sh sets
+/// MAILFLOW_DELIVERY_LEDGER and, after the suite, requires the messages Postfix delivered and queued meanwhile
+/// (lab.sh deliveries) to be exactly these, message by message: anything else was delivered by accident, and an
+/// intended message that is missing cannot hide an accidental one.
 /// </summary>
 public static class DeliveryLedger
 {
@@ -15,18 +16,18 @@ public static class DeliveryLedger
 
     private static readonly object Gate = new();
 
-    /// <summary>Call once the delivery is confirmed in Postfix's log.</summary>
-    public static void Record(string test, int messages)
+    /// <summary>Call once the delivery is confirmed in Postfix's log (see <see cref="LabFixture.ConfirmDelivered"/>).</summary>
+    public static void Record(string test, string queueId, string recipient)
     {
-        var path = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (string.IsNullOrEmpty(path))
+        // Outside tests/run.sh no ledger is kept; the per-test checks still run.
+        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is not { Length: > 0 } path)
         {
             return;
         }
 
         lock (Gate)
         {
-            File.AppendAllText(path, string.Create(CultureInfo.InvariantCulture, $"{messages}\t{test}\n"));
+            File.AppendAllText(path, queueId + "\t" + recipient + "\t" + test + "\n");
         }
     }
 }

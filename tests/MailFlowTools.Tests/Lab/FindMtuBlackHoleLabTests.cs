@@ -83,6 +83,21 @@ public sealed class FindMtuBlackHoleLabTests
         Assert.Equal(before, lab.Delivered());
     }
 
+    /// <summary>The control for the TCP method: the same 1400-byte path, with ICMP delivered, is no black hole.</summary>
+    [LabTheory]
+    [InlineData(LabAddresses.PmtuControlV4)]
+    [InlineData(LabAddresses.PmtuControlV6)]
+    public void Tcp_method_on_the_control_path_finds_no_black_hole(string address)
+    {
+        var before = lab.Delivered();
+        var (exit, r, raw) = Run(address, "--method", "Tcp");
+        Assert.True(exit == 0, raw);
+        Assert.Equal("Tcp", r.GetProperty("Method").GetString());
+        Assert.False(r.GetProperty("BlackHole").GetBoolean(), raw);
+        Assert.DoesNotContain("PmtudBlackHole", Codes(r));
+        Assert.Equal(before, lab.Delivered());
+    }
+
     [LabTheory]
     [InlineData(LabAddresses.SizeLossV4)]
     [InlineData(LabAddresses.SizeLossV6)]
@@ -110,10 +125,31 @@ public sealed class FindMtuBlackHoleLabTests
         Assert.Equal(before, lab.Delivered());
     }
 
-    [LabFact]
-    public void Healthy_path_has_the_full_mtu_and_no_loss()
+    /// <summary>The control for the sweep, over both families: the healthy MX loses no size.</summary>
+    [LabTheory]
+    [InlineData(LabAddresses.Mx1V4)]
+    [InlineData(LabAddresses.Mx1V6)]
+    public void Sweep_on_the_healthy_path_loses_no_size(string address)
     {
-        var (exit, r, raw) = Run(LabAddresses.Mx1V4, "--payload-size", "512,513,514,1024,1025,1026");
+        var before = lab.Delivered();
+        var (exit, r, raw) = Run(address, "--method", "Sweep");
+        Assert.True(exit == 0, raw);
+        Assert.Equal("Sweep", r.GetProperty("Method").GetString());
+        Assert.Empty(Ints(r.GetProperty("FailingPayloadSizes")));
+        var sweep = r.GetProperty("Sweep").EnumerateArray().ToDictionary(e => e.GetProperty("PayloadSize").GetInt32(), e => e.GetProperty("Failed").GetBoolean());
+        Assert.Contains(513, sweep.Keys);
+        Assert.Contains(1025, sweep.Keys);
+        Assert.All(sweep, s => Assert.False(s.Value, s.Key + " failed: " + raw));
+        Assert.DoesNotContain("SizeSpecificLoss", Codes(r));
+        Assert.Equal(before, lab.Delivered());
+    }
+
+    [LabTheory]
+    [InlineData(LabAddresses.Mx1V4)]
+    [InlineData(LabAddresses.Mx1V6)]
+    public void Healthy_path_has_the_full_mtu_and_no_loss(string address)
+    {
+        var (exit, r, raw) = Run(address, "--payload-size", "512,513,514,1024,1025,1026");
         Assert.True(exit == 0, raw);
         Assert.Equal(1500, r.GetProperty("PathMtu").GetInt32());
         Assert.False(r.GetProperty("BlackHole").GetBoolean());
@@ -124,12 +160,9 @@ public sealed class FindMtuBlackHoleLabTests
     [LabFact]
     public void Without_cap_net_raw_auto_falls_back_to_tcp_and_icmp_is_refused_by_id()
     {
-        if (!File.Exists("/usr/bin/setpriv"))
-        {
-            return; // util-linux's setpriv drops the capability; Debian always has it.
-        }
+        Privilege.RequireSetpriv();
 
-        var noRaw = new[] { "/usr/bin/setpriv", "--inh-caps=-net_raw", "--bounding-set=-net_raw", "dotnet", TestPaths.CliAssembly, "Find-MtuBlackHole" };
+        var noRaw = new[] { Privilege.Setpriv, "--inh-caps=-net_raw", "--bounding-set=-net_raw", "dotnet", TestPaths.CliAssembly, "Find-MtuBlackHole" };
         var auto = lab.InClient(noRaw.Concat(new[] { LabAddresses.BlackHoleV4, "--json" }), Limit);
         Assert.True(auto.ExitCode == 1, auto.StandardOutput + auto.StandardError);
         using (var doc = JsonDocument.Parse(auto.StandardOutput))

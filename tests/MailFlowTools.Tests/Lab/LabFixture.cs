@@ -19,6 +19,7 @@ public sealed class LabFixture : IDisposable
     private static readonly TimeSpan UpLimit = TimeSpan.FromMinutes(15);
     private static readonly TimeSpan DownLimit = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan DefaultLimit = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(15);
 
     private readonly string? rootTablesBefore;
     private readonly bool wasAlreadyUp;
@@ -113,26 +114,79 @@ public sealed class LabFixture : IDisposable
     public ProcessResult Lab(TimeSpan timeout, params string[] args) =>
         ProcessRunner.Run("bash", new[] { LabScript }.Concat(args), timeout, null, RepoRoot);
 
-    /// <summary>Messages Postfix delivered since lab-up (lab.sh delivered).</summary>
-    public int Delivered() => Count("delivered");
+    /// <summary>Messages Postfix delivered since lab-up (lab.sh delivered), read once its log has settled.</summary>
+    public int Delivered()
+    {
+        WaitForSettledLog();
+        return Count("delivered");
+    }
 
-    /// <summary>Messages that entered Postfix's queue since lab-up, delivered or not (lab.sh delivered --queued).</summary>
-    public int Queued() => Count("delivered", "--queued");
+    /// <summary>Messages that entered Postfix's queue since lab-up, delivered or not, once its log has settled.</summary>
+    public int Queued()
+    {
+        WaitForSettledLog();
+        return Count("delivered", "--queued");
+    }
 
     /// <summary>
-    /// Waits until Postfix has logged <paramref name="expected"/> delivered messages (it logs a moment after it
-    /// accepts), then returns the count, which may be higher than expected.
+    /// Postfix logs a delivery a moment after it accepts the message: waits until no message is in flight
+    /// (lab.sh deliveries --pending is empty twice in a row), so a count read right after a client exits is final.
     /// </summary>
-    public int WaitForDelivered(int expected, TimeSpan limit)
+    public void WaitForSettledLog()
     {
-        var deadline = DateTime.UtcNow + limit;
-        int n;
-        while ((n = Delivered()) < expected && DateTime.UtcNow < deadline)
+        var deadline = DateTime.UtcNow + SettleLimit;
+        var quiet = 0;
+        while (quiet < 2 && DateTime.UtcNow < deadline)
+        {
+            var r = Lab(DefaultLimit, "deliveries", "--pending");
+            if (r.ExitCode != 0)
+            {
+                throw new InvalidOperationException("lab.sh deliveries --pending failed: " + r.StandardOutput + r.StandardError);
+            }
+
+            quiet = r.StandardOutput.Trim().Length == 0 ? quiet + 1 : 0;
+            if (quiet < 2)
+            {
+                System.Threading.Thread.Sleep(200);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Confirms that the message Postfix accepted with <paramref name="reply"/> ("… queued as ID") was delivered to
+    /// <paramref name="recipient"/>, waiting for Postfix's log, and records it in the delivery ledger.
+    /// </summary>
+    public string ConfirmDelivered(string test, string reply, string recipient)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(reply, @"queued as ([0-9A-Za-z]+)");
+        Assert.True(match.Success, "no queue ID in the reply: " + reply);
+        var queueId = match.Groups[1].Value;
+        var deadline = DateTime.UtcNow + SettleLimit;
+        bool found;
+        while (!(found = Deliveries().Contains((queueId, recipient))) && DateTime.UtcNow < deadline)
         {
             System.Threading.Thread.Sleep(100);
         }
 
-        return n;
+        Assert.True(found, $"{queueId} to {recipient} was queued but never logged as delivered");
+        DeliveryLedger.Record(test, queueId, recipient);
+        return queueId;
+    }
+
+    /// <summary>Every delivery since lab-up as (queue ID, recipient), from lab.sh deliveries.</summary>
+    public HashSet<(string QueueId, string Recipient)> Deliveries()
+    {
+        var r = Lab(DefaultLimit, "deliveries");
+        if (r.ExitCode != 0)
+        {
+            throw new InvalidOperationException("lab.sh deliveries failed: " + r.StandardOutput + r.StandardError);
+        }
+
+        return r.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('\t'))
+            .Where(f => f.Length == 2)
+            .Select(f => (f[0], f[1]))
+            .ToHashSet();
     }
 
     private int Count(params string[] args)

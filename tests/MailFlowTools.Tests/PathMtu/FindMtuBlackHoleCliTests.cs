@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Net;
 using System.Text.Json;
 using MailFlowTools.Tests.Infrastructure;
@@ -56,14 +55,15 @@ public sealed class FindMtuBlackHoleCliTests
     [Fact]
     public void Icmp_without_privilege_is_refused_with_raw_socket_not_permitted_naming_the_fallback()
     {
-        if (!PathMtuEngineLoopbackTests.IsRoot() || !File.Exists("/usr/bin/setpriv") || File.ReadAllText("/proc/sys/net/ipv4/ping_group_range").Trim() != "1\t0")
-        {
-            return; // Needs root to drop CAP_NET_RAW, and the default (closed) ping_group_range.
-        }
+        Privilege.RequireSetpriv();
 
+        // A private network namespace with ICMP datagram sockets closed to every group (the kernel default, which
+        // systemd opens up), so neither raw nor datagram ICMP is allowed whatever the host's own setting.
+        const string closed = "ip link set lo up && sysctl -qw net.ipv4.ping_group_range='1 0' && "
+            + "test \"$(cat /proc/sys/net/ipv4/ping_group_range)\" = \"$(printf '1\\t0')\" && exec \"$@\"";
         var r = ProcessRunner.Run(
-            "/usr/bin/setpriv",
-            new[] { "--inh-caps=-net_raw", "--bounding-set=-net_raw", "dotnet", TestPaths.CliAssembly, "Find-MtuBlackHole", "127.0.0.1", "--method", "Icmp" },
+            "unshare",
+            new[] { "--net", "--", "sh", "-c", closed, "sh", Privilege.Setpriv, "--inh-caps=-net_raw", "--bounding-set=-net_raw", "dotnet", TestPaths.CliAssembly, "Find-MtuBlackHole", "127.0.0.1", "--method", "Icmp" },
             Limit);
         Assert.Equal(2, r.ExitCode);
         Assert.StartsWith("mailflow: RawSocketNotPermitted:", r.StandardError.Trim());

@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.Findings;
 using MailFlowTools.Core.PathMtu;
+using MailFlowTools.Tests.Infrastructure;
 
 namespace MailFlowTools.Tests.PathMtu;
 
@@ -79,10 +80,7 @@ public sealed class PathMtuEngineLoopbackTests
     [Fact]
     public async Task Icmp_over_loopback_reaches_the_largest_size_in_one_round_when_root()
     {
-        if (!IsRoot())
-        {
-            return; // Raw sockets need root; the lab tests cover the privileged path.
-        }
+        Privilege.RequireRoot("raw ICMP sockets");
 
         var result = await RunAsync(new MtuProbeOptions { ComputerName = "127.0.0.1", Method = MtuProbeMethod.Icmp, MaxSize = 3000, TimeoutSeconds = 1 });
         Assert.Equal("RawSocket", result.IcmpTransport);
@@ -129,5 +127,4 @@ public sealed class PathMtuEngineLoopbackTests
         Assert.True(range.IsInvalidInvocation);
     }
 
-    internal static bool IsRoot() => OperatingSystem.IsLinux() && Environment.UserName == "root";
 }

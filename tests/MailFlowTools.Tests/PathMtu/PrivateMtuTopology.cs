@@ -50,9 +50,11 @@ asyncio.run(main())
         Client = "mfl-mtu-c" + id;
         Router = "mfl-mtu-r" + id;
         Server = "mfl-mtu-s" + id;
-        if (!PathMtuEngineLoopbackTests.IsRoot() || !File.Exists("/usr/bin/setpriv"))
+        SkipReason = !Privilege.IsRoot ? "Needs root on Linux (network namespaces); run the tests as root."
+            : !File.Exists(Privilege.Setpriv) ? Privilege.Setpriv + " is missing (Debian package util-linux; tests/run.sh installs it as root)."
+            : null;
+        if (SkipReason is not null)
         {
-            SkipReason = "needs root and setpriv";
             return;
         }
 
@@ -119,7 +121,7 @@ for a in 203.0.113.20 2001:db8:77:b::20; do for i in $(seq 1 50); do ip netns ex
     /// <summary>Runs the CLI in the client namespace without CAP_NET_RAW (a root shell that has dropped the capability).</summary>
     public ProcessResult Unprivileged(TimeSpan timeout, params string[] args)
     {
-        var command = new System.Collections.Generic.List<string> { "netns", "exec", Client, "/usr/bin/setpriv", "--inh-caps=-net_raw", "--bounding-set=-net_raw", "dotnet", TestPaths.CliAssembly };
+        var command = new System.Collections.Generic.List<string> { "netns", "exec", Client, Privilege.Setpriv, "--inh-caps=-net_raw", "--bounding-set=-net_raw", "dotnet", TestPaths.CliAssembly };
         command.AddRange(args);
         return ProcessRunner.Run("ip", command, timeout);
     }

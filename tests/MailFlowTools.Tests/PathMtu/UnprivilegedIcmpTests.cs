@@ -23,10 +23,7 @@ public sealed class UnprivilegedIcmpTests : IClassFixture<PrivateMtuTopology>
     [InlineData(PrivateMtuTopology.BlackHoleV6, true)]
     public void Datagram_sockets_find_the_exact_mtu_and_whether_too_big_comes_back(string address, bool blackHole)
     {
-        if (topology.SkipReason is not null)
-        {
-            return;
-        }
+        Assert.SkipWhen(topology.SkipReason is not null, topology.SkipReason ?? string.Empty);
 
         var r = topology.Unprivileged(Limit, "Find-MtuBlackHole", address, "--method", "Icmp", "--json");
         var raw = "exit " + r.ExitCode + "\n" + r.StandardOutput + r.StandardError;
@@ -51,10 +48,7 @@ public sealed class UnprivilegedIcmpTests : IClassFixture<PrivateMtuTopology>
     [MailFlowTools.Tests.Lab.LabFact]
     public void Auto_does_not_call_a_filter_on_large_echo_requests_a_black_hole()
     {
-        if (topology.SkipReason is not null)
-        {
-            return;
-        }
+        Assert.SkipWhen(topology.SkipReason is not null, topology.SkipReason ?? string.Empty);
 
         var r = topology.Privileged(Limit, "Find-MtuBlackHole", PrivateMtuTopology.EchoFilteredV4, "--json");
         var raw = "exit " + r.ExitCode + "\n" + r.StandardOutput + r.StandardError;

@@ -19,10 +19,7 @@ public sealed class CliCancellationLatencyTests
     [Fact]
     public void Sigint_ends_every_verb_mid_probe_within_250_ms()
     {
-        if (!SpawnedProcess.IsSupported)
-        {
-            return;
-        }
+        Assert.SkipUnless(SpawnedProcess.IsSupported, SpawnedProcess.UnsupportedReason);
 
         var scenarios = new (string Verb, string WaitsOn, Func<StallingPeers, string[]> Arguments)[]
         {

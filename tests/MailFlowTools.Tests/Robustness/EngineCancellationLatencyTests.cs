@@ -59,10 +59,13 @@ public sealed class EngineCancellationLatencyTests
         {
             using var peers = new StallingPeers();
             var m = Measure(peers, call);
-            var ok = m.EngineEnd is not null && m.PipelineReturnMs <= CliCancellationLatencyTests.LimitMs && m.EngineEndMs <= CliCancellationLatencyTests.LimitMs;
+            // A clean stop is cancellation on both sides: AsyncCmdlet turns only OperationCanceledException into
+            // PipelineStoppedException, and any other exception would surface as an error record.
+            const string canceled = nameof(OperationCanceledException);
+            var ok = m.EngineEnd == canceled && m.PipelineEnd == canceled && m.PipelineReturnMs <= CliCancellationLatencyTests.LimitMs && m.EngineEndMs <= CliCancellationLatencyTests.LimitMs;
             if (!ok)
             {
-                failures.Add(FormattableString.Invariant($"{cmdlet} ({waitsOn}): pipeline back after {m.PipelineReturnMs:0} ms, engine ended after {m.EngineEndMs:0} ms ({m.EngineEnd ?? "not mid-probe or never ended"})"));
+                failures.Add(FormattableString.Invariant($"{cmdlet} ({waitsOn}): pipeline back after {m.PipelineReturnMs:0} ms ({m.PipelineEnd}), engine ended after {m.EngineEndMs:0} ms ({m.EngineEnd ?? "not mid-probe or never ended"})"));
             }
 
             rows.Add(new[]
@@ -95,6 +98,7 @@ public sealed class EngineCancellationLatencyTests
         var reporter = new DispatcherReporter(dispatcher);
         long engineEnded = 0, pipelineReturned = 0;
         string? engineEnd = null;
+        var pipelineEnd = "returned without an exception";
         var pipeline = new Thread(() =>
         {
             try
@@ -122,9 +126,13 @@ public sealed class EngineCancellationLatencyTests
                     }
                 });
             }
-            catch (Exception)
+            catch (OperationCanceledException)
             {
-                // OperationCanceledException when stopped: AsyncCmdlet turns it into PipelineStoppedException.
+                pipelineEnd = nameof(OperationCanceledException);
+            }
+            catch (Exception ex)
+            {
+                pipelineEnd = ex.GetType().Name + ": " + ex.Message;
             }
             finally
             {
@@ -144,6 +152,6 @@ public sealed class EngineCancellationLatencyTests
         StallingPeers.WaitUntil(() => Volatile.Read(ref engineEnded) != 0, TimeSpan.FromSeconds(10), TimeSpan.Zero);
 
         double Since(long at) => at == 0 ? double.PositiveInfinity : Stopwatch.GetElapsedTime(stoppedAt, at).TotalMilliseconds;
-        return new StopMeasurement(inProbeMs, Since(Volatile.Read(ref pipelineReturned)), Since(Volatile.Read(ref engineEnded)), waiting && !endedEarly ? engineEnd : null);
+        return new StopMeasurement(inProbeMs, Since(Volatile.Read(ref pipelineReturned)), Since(Volatile.Read(ref engineEnded)), waiting && !endedEarly ? engineEnd : null, pipelineEnd);
     }
 }

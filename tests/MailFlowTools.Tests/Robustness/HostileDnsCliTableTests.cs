@@ -48,10 +48,7 @@ public sealed class HostileDnsCliTableTests
     [Fact]
     public void Every_hostile_dns_case_ends_typed_in_time_and_within_the_memory_cap()
     {
-        if (!SpawnedProcess.IsSupported)
-        {
-            return;
-        }
+        Assert.SkipUnless(SpawnedProcess.IsSupported, SpawnedProcess.UnsupportedReason);
 
         var healthy = new HostileDnsCase("healthy peer (baseline)", DnsTransport.Udp, (q, b) => new[] { new FakeReply(Answer(q)) }, EdnsProbeOutcome.Answer);
         var failures = HostilePeerLimits.MeasureTable(

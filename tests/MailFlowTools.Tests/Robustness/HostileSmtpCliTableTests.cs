@@ -41,10 +41,7 @@ public sealed class HostileSmtpCliTableTests
     [Fact]
     public void Every_hostile_smtp_case_ends_typed_in_time_and_within_the_memory_cap()
     {
-        if (!SpawnedProcess.IsSupported)
-        {
-            return;
-        }
+        Assert.SkipUnless(SpawnedProcess.IsSupported, SpawnedProcess.UnsupportedReason);
 
         // The healthy peer offers STARTTLS, so the baseline loads TLS like the TLS cases do.
         var healthy = new HostileSmtpCase("healthy peer with STARTTLS (baseline)", new StandardSmtpBehaviour { Certificate = TestCertificates.SelfSigned }.RunAsync, SmtpStage.RcptTo, SmtpStageOutcome.Ok);

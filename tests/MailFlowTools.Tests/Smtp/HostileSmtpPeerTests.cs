@@ -195,7 +195,8 @@ public class HostileSmtpPeerTests
         Assert.True(body.BytesSent < 4 * 1024 * 1024, $"only part of the message could be written ({body.BytesSent})");
         if (OperatingSystem.IsLinux())
         {
-            Assert.True(body.BytesAcked < body.BytesSent || body.BytesSent < 4 * 1024 * 1024);
+            // TCP_INFO shows the stall itself: part of what was written is still waiting for the peer's window.
+            Assert.True(body.BytesAcked < body.BytesSent, $"acknowledged {body.BytesAcked} of {body.BytesSent} bytes");
         }
     }
 }

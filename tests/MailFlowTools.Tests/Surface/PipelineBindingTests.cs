@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Reflection;
 using MailFlowTools.Core.MxPath;
 using MailFlowTools.Tests.Infrastructure;
 
@@ -52,11 +53,20 @@ public sealed class PipelineBindingTests
         Assert.True(domain.TransformsMailDomains, cmdlet + " -" + domain.Name + " lacks [MailDomainTransformation].");
     }
 
-    [Fact]
-    public void The_hop_really_has_the_properties_the_rows_name()
+    /// <summary>
+    /// PowerShell matches a property to a parameter's own name before its aliases: the hop's ComputerName must
+    /// carry the address that was tested, not the MX host name (which may resolve elsewhere next time).
+    /// </summary>
+    [Theory]
+    [InlineData("Find-MtuBlackHole")]
+    [InlineData("Get-SmtpStageTiming")]
+    public void A_hop_binds_the_address_it_tested_not_its_host_name(string cmdlet)
     {
-        Assert.NotNull(typeof(MxPathHop).GetProperty(nameof(MxPathHop.Address)));
-        Assert.NotNull(typeof(MxPathHop).GetProperty(nameof(MxPathHop.Exchange)));
+        var hop = new MxPathHop { Exchange = "mx1.example.test", Address = "192.0.2.7" };
+        var parameter = Parameters.Value.Single(p => p.Cmdlet == cmdlet && p.ByPropertyName && p.Name == "ComputerName");
+        var property = typeof(MxPathHop).GetProperty(parameter.Name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+        Assert.NotNull(property);
+        Assert.Equal("192.0.2.7", property.GetValue(hop));
     }
 
     private static bool Matches(ModuleSurfaceInspector.PipelineParameter p, string property) =>

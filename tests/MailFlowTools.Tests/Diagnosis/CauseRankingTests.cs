@@ -4,7 +4,11 @@ using MailFlowTools.Core.Findings;
 
 namespace MailFlowTools.Tests.Diagnosis;
 
-public sealed class CauseAnalyzerTests
+/// <summary>
+/// CauseAnalyzer ranks findings that are handed to it: these tests check the ranking only. Detection of each
+/// finding from real traffic is in the lab tests (Lab/DebugMailFlowLabTests and the cmdlets' own lab tests).
+/// </summary>
+public sealed class CauseRankingTests
 {
     [Fact]
     public void No_problem_findings_mean_None()
