@@ -38,7 +38,7 @@ internal sealed class DiagnosisProgressProbes : IDiagnosisProbes
         WithBarAsync("Test-MxPath " + domainName, reporter => new LiveDiagnosisProbes(reporter).TestMxPathAsync(domainName, dnsServers, options, cancellationToken));
 
     public Task<IReadOnlyList<SmtpStageResult>> RunStagesAsync(SmtpStageTimingOptions options, CancellationToken cancellationToken) =>
-        WithBarAsync("Get-SmtpStageTiming " + options.ComputerName, reporter =>
+        WithBarAsync(SmtpStageProgress.Activity(options.ComputerName, options.Port), reporter =>
         {
             var bar = new SmtpStageProgress(reporter, reporter.ActivityId, options.ComputerName, options.Port);
             bar.Start();
@@ -50,14 +50,14 @@ internal sealed class DiagnosisProgressProbes : IDiagnosisProbes
 
     private async Task<T> WithBarAsync<T>(string activity, Func<NestedProgressReporter, Task<T>> run)
     {
-        var reporter = new NestedProgressReporter(_owner, _host, Interlocked.Increment(ref _nextChildId), MailFlowDiagnosisEngine.ProgressActivityId);
+        var reporter = new NestedProgressReporter(_owner, _host, activity, Interlocked.Increment(ref _nextChildId), MailFlowDiagnosisEngine.ProgressActivityId);
         try
         {
             return await run(reporter);
         }
         finally
         {
-            reporter.Complete(activity);
+            reporter.Complete();
         }
     }
 }

@@ -16,8 +16,11 @@ internal sealed class SmtpStageProgress
     {
         _reporter = reporter;
         _activityId = activityId;
-        _activity = string.Format(CultureInfo.InvariantCulture, "Get-SmtpStageTiming {0} port {1}", computerName, port);
+        _activity = Activity(computerName, port);
     }
+
+    public static string Activity(string computerName, int port) =>
+        string.Format(CultureInfo.InvariantCulture, "Get-SmtpStageTiming {0} port {1}", computerName, port);
 
     public void Start() => _reporter.Progress(new EngineProgress(_activityId, _activity, _status));
 
