@@ -80,14 +80,13 @@ extras_cert() { # DIR CN
 
 exim_start() {
     local d=$STATE/exim
-    mkdir -p "$d/spool"
+    mkdir -p "$d/spool" "$d/log"
     sed -e "s|@STATE@|$STATE|g" -e "s|@ROOT@|$MTA_ROOT|g" "$HERE/conf/exim.conf.in" >"$d/exim.conf"
     extras_cert "$d" mx-exim.mta.test
     extras_users
     chgrp Debian-exim "$d/key.pem"
-    chown -R Debian-exim:Debian-exim "$d/spool"
+    chown -R Debian-exim:Debian-exim "$d/spool" "$d/log"
     chmod 755 "$d"
-    : >"$d/mainlog"; chown Debian-exim:Debian-exim "$d/mainlog"
     # -bdf: daemon in the foreground; nothing is queued for later (deliveries are immediate discards)
     spawn exim "$EXIM_BIN" -C "$d/exim.conf" -bdf
 }
@@ -153,7 +152,7 @@ extras_up() {
             named) bind_start ;;
         esac
     done
-    wait_for 20 exim_ready || { show_log exim.log; show_log exim/mainlog; show_log exim/paniclog; die "Exim did not come up"; }
+    wait_for 20 exim_ready || { show_log exim.log; show_log exim/log/mainlog; show_log exim/log/paniclog; die "Exim did not come up"; }
     wait_for 20 smtpd_ready || { show_log opensmtpd.log; die "OpenSMTPD did not come up"; }
     wait_for 30 bind_ready || { show_log named.log; show_log bind/named.log; die "BIND did not come up"; }
 }
