@@ -27,4 +27,6 @@ public sealed class PayloadSweepEntry
     public double? ReplyMs { get; init; }
 
     public string? Detail { get; init; }
+
+    public override string ToString() => PayloadSize.ToString(System.Globalization.CultureInfo.InvariantCulture) + (Failed ? " lost" : Intermittent ? " intermittent" : " ok");
 }
