@@ -33,4 +33,6 @@ public sealed class PayloadSweepEntry
 
     /// <summary>How the writes of this size were produced: pipelined envelope, or one padded command.</summary>
     public SweepWriteMethod Method { get; init; }
+
+    public override string ToString() => PayloadSize.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + Outcome.ToString().ToLowerInvariant();
 }
