@@ -117,6 +117,16 @@ Describe "Binding against the lab$LabSkipNote" -Skip:$NoLab {
         $r | Get-ProblemCode | Should -Contain 'NoBannerAfterConnect'
     }
 
+    It 'a Get-Queue item with LastError $null binds whole to Test-MxPath, Test-EdnsReachability and Debug-MailFlow' {
+        $queue = New-QueueItem 'nullmx.lab.test' $null 'Ready'
+        "$(($queue | Test-MxPath).MxSource)" | Should -Be 'NullMx'
+        ($queue | Test-EdnsReachability -Server 198.51.100.53).Name | Should -Be 'nullmx.lab.test'
+        $d = $queue | Debug-MailFlow -Quick
+        $d.DomainName | Should -Be 'nullmx.lab.test'
+        $d.Cause | Should -Be 'NullMx'
+        $d.Status | Should -BeNullOrEmpty
+    }
+
     It 'Get-SendConnector | Test-MxPath: a DNS-routed connector''s address spaces, one result each' {
         $results = @(New-SendConnector -AddressSpaces 'SMTP:healthy.lab.test;1', 'smtp:masked.lab.test;10' | Test-MxPath)
         @($results.DomainName | Sort-Object) | Should -Be @('healthy.lab.test', 'masked.lab.test')

@@ -196,7 +196,7 @@ Describe "Get-SmtpStageTiming against the lab$LabSkipNote" -Skip:$NoLab {
     }
 
     It 'healthy, IPv4 and IPv6 in one call: every stage Ok up to the body, no finding' {
-        $stages = @(Get-SmtpStageTiming 198.51.100.25, 2001:db8:5::25 -To postmaster@healthy.lab.test -TimeoutSeconds 10)
+        $stages = @(Get-SmtpStageTiming '198.51.100.25', '2001:db8:5::25' -To postmaster@healthy.lab.test -TimeoutSeconds 10)
         foreach ($address in '198.51.100.25', '2001:db8:5::25') {
             $session = @($stages | Where-Object Address -eq $address)
             $session | Should -HaveCount 9

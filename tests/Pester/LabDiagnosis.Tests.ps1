@@ -22,9 +22,13 @@ Describe "Debug-MailFlow against the lab$LabSkipNote" -Skip:$NoLab {
         }
         $ndr = Get-Content -Raw -LiteralPath (Join-Path $script:RepoRoot 'samples/ndr-incident1.txt')
         # Every scenario, plus a Get-Queue item and an NDR as seeds (-Quick), in parallel runspaces of this process.
-        $jobs = @($DemoScenarios | ForEach-Object { [pscustomobject]@{ Key = $_.Domain; Domain = $_.Domain; Queue = $null; Ndr = $null } }) + @(
-            [pscustomobject]@{ Key = 'queue'; Domain = $null; Queue = $queueItem; Ndr = $null }
-            [pscustomobject]@{ Key = 'ndr'; Domain = $null; Queue = $null; Ndr = $ndr }
+        # The stall diagnosis also writes its HTML report (-ReportPath).
+        $reportPath = Join-Path $TestDrive 'stall.html'
+        $jobs = @($DemoScenarios | ForEach-Object {
+                [pscustomobject]@{ Key = $_.Domain; Domain = $_.Domain; Queue = $null; Ndr = $null; Report = $(if ($_.Domain -eq 'stall.lab.test') { $reportPath }) }
+            }) + @(
+            [pscustomobject]@{ Key = 'queue'; Domain = $null; Queue = $queueItem; Ndr = $null; Report = $null }
+            [pscustomobject]@{ Key = 'ndr'; Domain = $null; Queue = $null; Ndr = $ndr; Report = $null }
         )
         $clock = [System.Diagnostics.Stopwatch]::StartNew()
         $runs = $jobs | ForEach-Object -ThrottleLimit 11 -Parallel {
@@ -34,6 +38,7 @@ Describe "Debug-MailFlow against the lab$LabSkipNote" -Skip:$NoLab {
             $problems = $null
             $diagnosis = if ($job.Queue) { $job.Queue | Debug-MailFlow -Quick -ErrorVariable problems -ErrorAction SilentlyContinue }
                 elseif ($job.Ndr) { Debug-MailFlow -NdrText $job.Ndr -Quick -ErrorVariable problems -ErrorAction SilentlyContinue }
+                elseif ($job.Report) { Debug-MailFlow $job.Domain -ReportPath $job.Report -ErrorVariable problems -ErrorAction SilentlyContinue }
                 else { Debug-MailFlow $job.Domain -ErrorVariable problems -ErrorAction SilentlyContinue }
             [pscustomobject]@{ Key = $job.Key; Diagnosis = @($diagnosis); Errors = @($problems); Seconds = $watch.Elapsed.TotalSeconds }
         }
@@ -92,6 +97,13 @@ Describe "Debug-MailFlow against the lab$LabSkipNote" -Skip:$NoLab {
         $body | Should -HaveCount 1
         $body[0].BytesAcked | Should -BeGreaterOrEqual 50000
         $body[0].BytesAcked | Should -BeLessOrEqual 65536
+    }
+
+    It 'stall with -ReportPath: the HTML report is written and names the cause' {
+        $d = $byKey['stall.lab.test'].Diagnosis[0]
+        $d.ReportPath | Should -Be $reportPath
+        $reportPath | Should -Exist
+        Get-Content -Raw -LiteralPath $reportPath | Should -BeLike '*id="cause">TransferStalled<*'
     }
 
     It 'failover: mail goes to the second MX, mx1' {

@@ -37,12 +37,22 @@ BeforeAll {
         return [pscustomobject]@{ Shell = $shell; WasRunning = $running; StopMs = $clock.Elapsed.TotalMilliseconds; State = "$($shell.InvocationStateInfo.State)"; Error = $stoppedError }
     }
 
-    # The same runspace runs another MailFlowTools command afterwards.
-    function Assert-RunspaceStillWorks($Shell) {
-        $Shell.Commands.Clear()
-        $result = $Shell.AddCommand('Resolve-SmtpStatus').AddArgument('4.4.7').Invoke()
-        $result | Should -HaveCount 1
-        $result[0].EnhancedStatus | Should -Be '4.4.7'
+    # It was still running when stopped, Stop() returned within the bound, and the same runspace then runs
+    # another MailFlowTools command. Disposes the shell.
+    function Assert-StoppedPromptly($Run, [string] $Label) {
+        try {
+            Write-Host ('Stop latency, {0}: {1:0.0} ms' -f $Label, $Run.StopMs)
+            $Run.WasRunning | Should -BeTrue
+            $Run.StopMs | Should -BeLessThan 250
+            $Run.State | Should -Be 'Stopped'
+            $Run.Shell.Commands.Clear()
+            $result = $Run.Shell.AddCommand('Resolve-SmtpStatus').AddArgument('4.4.7').Invoke()
+            $result | Should -HaveCount 1
+            $result[0].EnhancedStatus | Should -Be '4.4.7'
+        }
+        finally {
+            $Run.Shell.Dispose()
+        }
     }
 }
 
@@ -52,14 +62,9 @@ Describe 'Stop without the lab' {
         $listener.Start()
         try {
             $run = Stop-MidProbe Get-SmtpStageTiming @('127.0.0.1') @{ Port = $listener.LocalEndpoint.Port; TimeoutSeconds = 30 }
-            Write-Host ('Stop latency, Get-SmtpStageTiming (loopback): {0:0.0} ms' -f $run.StopMs)
-            $run.WasRunning | Should -BeTrue
-            $run.StopMs | Should -BeLessThan 250
-            $run.State | Should -Be 'Stopped'
-            Assert-RunspaceStillWorks $run.Shell
+            Assert-StoppedPromptly $run 'Get-SmtpStageTiming (loopback)'
         }
         finally {
-            if ($run) { $run.Shell.Dispose() }
             $listener.Stop()
         }
     }
@@ -67,31 +72,13 @@ Describe 'Stop without the lab' {
     It 'Resolve-SmtpStatus in the middle of 300,000 inputs: stopped within 250 ms' {
         $inputs = [System.Linq.Enumerable]::ToArray([System.Linq.Enumerable]::Repeat([string] '451 4.4.0 Primary target IP address responded with: "421 4.4.2 Connection dropped."', 300000))
         $run = Stop-MidProbe Resolve-SmtpStatus @(, $inputs) @{} -AfterMs 500
-        try {
-            Write-Host ('Stop latency, Resolve-SmtpStatus: {0:0.0} ms' -f $run.StopMs)
-            $run.WasRunning | Should -BeTrue
-            $run.StopMs | Should -BeLessThan 250
-            $run.State | Should -Be 'Stopped'
-            Assert-RunspaceStillWorks $run.Shell
-        }
-        finally {
-            $run.Shell.Dispose()
-        }
+        Assert-StoppedPromptly $run 'Resolve-SmtpStatus'
     }
 }
 
 Describe "Stop against the lab$LabSkipNote" -Skip:$NoLab {
     It '<Command> stopped mid-probe returns within 250 ms, and the runspace still works' -ForEach $midProbe {
         $run = Stop-MidProbe $Command $Arguments $Parameters
-        try {
-            Write-Host ('Stop latency, {0}: {1:0.0} ms' -f $Command, $run.StopMs)
-            $run.WasRunning | Should -BeTrue
-            $run.StopMs | Should -BeLessThan 250
-            $run.State | Should -Be 'Stopped'
-            Assert-RunspaceStillWorks $run.Shell
-        }
-        finally {
-            $run.Shell.Dispose()
-        }
+        Assert-StoppedPromptly $run $Command
     }
 }

@@ -25,13 +25,13 @@ Write-Host "`n== Get-AcceptedDomain | Test-MxPath | Format-Table (accepted domai
 $accepted = 'healthy', 'masked', 'failover', 'nullmx' | ForEach-Object {
     [pscustomobject]@{ Name = (Get-Culture).TextInfo.ToTitleCase($_); DomainName = "$_.lab.test"; DomainType = 'Authoritative' }
 }
-$accepted | Test-MxPath -BannerTimeoutSeconds 5 | Format-Table DomainName, MxSource, Reachable, SelectedHop, Summary -AutoSize -Wrap | Out-String -Width 200 | Write-Host
+$accepted | Test-MxPath -BannerTimeoutSeconds 5 | Format-Table -Property 'DomainName', 'MxSource', 'Reachable', 'SelectedHop', 'Summary' -AutoSize -Wrap | Out-String -Width 200 | Write-Host
 
 Write-Host "== Get-Queue | Resolve-SmtpStatus (a retrying queue and one with LastError `$null)"
 @(
     [pscustomobject]@{ Identity = 'EX01\41'; Status = 'Ready'; NextHopDomain = 'healthy.lab.test'; LastError = $null }
     [pscustomobject]@{ Identity = 'EX01\42'; Status = 'Retry'; NextHopDomain = 'stall.lab.test'; LastError = (Get-Content -Raw samples/queue-lasterror.txt).Trim() }
-) | Resolve-SmtpStatus | Format-List EnhancedStatus, UnderlyingStatus, Detail, NetworkInterpretation, SuggestedCmdlets | Out-String -Width 160 | Write-Host
+) | Resolve-SmtpStatus | Format-List -Property 'EnhancedStatus', 'UnderlyingStatus', 'Detail', 'NetworkInterpretation', 'SuggestedCmdlets' | Out-String -Width 160 | Write-Host
 
 Write-Host "== Debug-MailFlow, $($Expected.Count) domains side by side"
 $pairs = $Expected | ForEach-Object { $domain, $cause = $_ -split '=', 2; [pscustomobject]@{ Domain = $domain; Cause = $cause } }
