@@ -34,7 +34,11 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     . (Join-Path $PSScriptRoot 'snapshots/FormatFixtures.ps1')
+    $script:SavedRendering = if ($PSStyle) { $PSStyle.OutputRendering }
+    $script:SavedCulture = [System.Threading.Thread]::CurrentThread.CurrentCulture
     if ($PSStyle) { $PSStyle.OutputRendering = 'PlainText' }
+    # en-US, as most admins' consoles: PowerShell breaks wrapped cells between words only in a culture with
+    # word-breaking rules (in the invariant culture, e.g. LANG=C, it breaks mid-word), and numbers use "." here.
     [System.Threading.Thread]::CurrentThread.CurrentCulture = [System.Globalization.CultureInfo]::GetCultureInfo('en-US')
     $script:Fixtures = Get-MailFlowFormatFixture
     $script:SnapshotDir = Join-Path $PSScriptRoot 'snapshots'
@@ -61,6 +65,11 @@ BeforeAll {
             }
         }
     }
+}
+
+AfterAll {
+    [System.Threading.Thread]::CurrentThread.CurrentCulture = $SavedCulture
+    if ($PSStyle) { $PSStyle.OutputRendering = $SavedRendering }
 }
 
 Describe 'Default views of <_.Type>' -ForEach $ViewCases {

@@ -242,18 +242,21 @@ Describe 'Help example <Key> runs against the lab' -Tag 'Lab' -ForEach $LabRuns 
             $code.Contains($text) | Should -BeTrue -Because "the example still says '$text'"
             $code = $code.Replace($text, $Replace[$text].Replace('<repo>', $RepoRoot))
         }
+        $rendering = if ($PSStyle) { $PSStyle.OutputRendering }
         if ($PSStyle) { $PSStyle.OutputRendering = 'PlainText' }
         Push-Location -LiteralPath $TestDrive
         try {
             $all = @(& ([scriptblock]::Create($code)) 2>&1)
+            $text = $all | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] } | Out-String -Width 200
         }
         finally {
             Pop-Location
+            if ($PSStyle) { $PSStyle.OutputRendering = $rendering }
         }
         $all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object { "$_" } | Should -BeNullOrEmpty
         $output = @($all | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] })
         $output.Count | Should -BeGreaterThan 0
-        & $Check $output ($output | Out-String -Width 200)
+        & $Check $output $text
     }
 }
 
