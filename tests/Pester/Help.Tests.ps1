@@ -181,6 +181,14 @@ Describe 'Help for <_>' -ForEach $ExpectedCmdlets {
         }
     }
 
+    It 'shows synopsis, description, every parameter and the examples in Get-Help -Full' {
+        $text = Get-Help $Name -Full | Out-String -Width 120
+        foreach ($section in 'SYNOPSIS', 'DESCRIPTION', 'PARAMETERS') { $text | Should -Match "(?m)^$section\s*$" }
+        $text | Should -Match ([regex]::Escape($Help.Synopsis.Substring(0, 40)))
+        foreach ($parameter in $Parameters) { $text | Should -Match ('(?m)^\s+-' + $parameter + '\b') }
+        foreach ($example in @($Help.examples.example)) { $text | Should -Match ([regex]::Escape(($example.title -replace '^-+\s*|\s*-+$', ''))) }
+    }
+
     It 'has no online link, so that Get-Help -Online fails with a clear error' {
         $Command.HelpUri | Should -BeNullOrEmpty
         @($Help.relatedLinks.navigationLink | Where-Object { $_.uri }) | Should -BeNullOrEmpty
