@@ -181,6 +181,14 @@ Describe 'Help for <_>' -ForEach $ExpectedCmdlets {
         }
     }
 
+    It 'shows synopsis, description, every parameter and the examples in Get-Help -Full' {
+        $text = Get-Help $Name -Full | Out-String -Width 120
+        foreach ($section in 'SYNOPSIS', 'DESCRIPTION', 'PARAMETERS') { $text | Should -Match "(?m)^$section\s*$" }
+        $text | Should -Match ([regex]::Escape($Help.Synopsis.Substring(0, 40)))
+        foreach ($parameter in $Parameters) { $text | Should -Match ('(?m)^\s+-' + $parameter + '\b') }
+        foreach ($example in @($Help.examples.example)) { $text | Should -Match ([regex]::Escape(($example.title -replace '^-+\s*|\s*-+$', ''))) }
+    }
+
     It 'has no online link, so that Get-Help -Online fails with a clear error' {
         $Command.HelpUri | Should -BeNullOrEmpty
         @($Help.relatedLinks.navigationLink | Where-Object { $_.uri }) | Should -BeNullOrEmpty
@@ -242,18 +250,21 @@ Describe 'Help example <Key> runs against the lab' -Tag 'Lab' -ForEach $LabRuns 
             $code.Contains($text) | Should -BeTrue -Because "the example still says '$text'"
             $code = $code.Replace($text, $Replace[$text].Replace('<repo>', $RepoRoot))
         }
+        $rendering = if ($PSStyle) { $PSStyle.OutputRendering }
         if ($PSStyle) { $PSStyle.OutputRendering = 'PlainText' }
         Push-Location -LiteralPath $TestDrive
         try {
             $all = @(& ([scriptblock]::Create($code)) 2>&1)
+            $text = $all | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] } | Out-String -Width 200
         }
         finally {
             Pop-Location
+            if ($PSStyle) { $PSStyle.OutputRendering = $rendering }
         }
         $all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object { "$_" } | Should -BeNullOrEmpty
         $output = @($all | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] })
         $output.Count | Should -BeGreaterThan 0
-        & $Check $output ($output | Out-String -Width 200)
+        & $Check $output $text
     }
 }
 
