@@ -118,6 +118,20 @@ public class EdnsComplianceFindingTests
             Analyze(VersionRejected, OptionIgnored, flag, truncated).Findings.Select(f => f.Code));
     }
 
+    [Theory]
+    [InlineData(EdnsProbeKind.UnknownVersion)]
+    [InlineData(EdnsProbeKind.UnknownOption)]
+    [InlineData(EdnsProbeKind.UnknownFlag)]
+    [InlineData(EdnsProbeKind.TruncatedOpt)]
+    public void AComplianceProbeThatWasNotSentIsNotJudged(EdnsProbeKind missing)
+    {
+        var sent = new[] { VersionRejected, OptionIgnored, FlagIgnored, TruncatedWithOpt }.Where(p => p.Kind != missing).ToArray();
+
+        var finding = Assert.Single(Analyze(sent).Findings);
+
+        Assert.Equal(FindingCodes.EdnsCompliant, finding.Code);
+    }
+
     [Fact]
     public void WithoutComplianceProbesNothingIsSaidAboutCompliance()
     {
