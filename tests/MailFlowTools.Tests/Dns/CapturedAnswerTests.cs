@@ -35,9 +35,7 @@ public class CapturedAnswerTests
     [MemberData(nameof(AllCaptures))]
     public void TheHeaderIsReadAsTheWireSaysIt(string file)
     {
-        var bytes = Load(file);
-        var walk = new RawDnsWalk(bytes);
-        var m = DnsMessageReader.Read(bytes);
+        var (bytes, walk, m) = Decode(file);
 
         Assert.Equal(walk.Id, m.Id);
         Assert.Equal(walk.Qr, m.IsResponse);
@@ -59,9 +57,7 @@ public class CapturedAnswerTests
     [MemberData(nameof(AllCaptures))]
     public void TheOptRecordCarriesBufferSizeVersionExtendedRcodeAndDo(string file)
     {
-        var bytes = Load(file);
-        var walk = new RawDnsWalk(bytes);
-        var m = DnsMessageReader.Read(bytes);
+        var (_, walk, m) = Decode(file);
         var opt = walk.Records.SingleOrDefault(r => r.Type == 41);
 
         if (opt is null)
@@ -86,9 +82,7 @@ public class CapturedAnswerTests
     [MemberData(nameof(AllCaptures))]
     public void EveryRecordHasTheOwnerTypeClassTtlAndRDataOnTheWire(string file)
     {
-        var bytes = Load(file);
-        var walk = new RawDnsWalk(bytes);
-        var m = DnsMessageReader.Read(bytes);
+        var (_, walk, m) = Decode(file);
         var ours = m.Answers.Select(r => ("answer", r)).Concat(m.Authorities.Select(r => ("authority", r))).Concat(m.Additionals.Select(r => ("additional", r))).ToList();
         var wire = walk.Records.Where(r => r.Type != 41).ToList();
 
@@ -299,6 +293,13 @@ public class CapturedAnswerTests
                 Assert.Fail(where + ": unexpected RDATA type " + record.Data.GetType().Name + " in a capture");
                 break;
         }
+    }
+
+    /// <summary>The capture's bytes, the separate decoder's view and the product reader's view.</summary>
+    private static (byte[] Bytes, RawDnsWalk Walk, DnsMessage Message) Decode(string file)
+    {
+        var bytes = Load(file);
+        return (bytes, new RawDnsWalk(bytes), DnsMessageReader.Read(bytes));
     }
 
     private static byte[] Load(string file) => File.ReadAllBytes(TestPaths.InRepo("tests", "Fixtures", "dns", file));

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Mutation testing of the pure analyzers with Stryker.NET 5.1.0 (concurrency 1, under nice -n 19), unit tests only:
+# each analyzer is run against its own unit test classes (fakes, no lab, no CLI process, no benchmark or fuzz).
+# One Stryker run per analyzer, so each gets its own score and report and a slow one cannot hide the others.
+# Paths in the config are relative to src/MailFlowTools.Core, where Stryker runs.
+# Usage: bash tests/bench/mutation.sh [edns|cause|smtp|mtu|mxpath]...   (default: all, in that order)
+# Reports: TestResults/mutation/<analyzer>/reports/mutation-report.{json,html}; summary line in <analyzer>.log
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export PATH=$PATH:$HOME/.dotnet/tools
+command -v dotnet-stryker >/dev/null || dotnet tool install --global dotnet-stryker --version 5.1.0
+
+declare -A scope=(
+  [edns]='**/Dns/Reachability/EdnsReachabilityAnalyzer.cs'
+  [cause]='**/Diagnosis/CauseAnalyzer.cs'
+  # The stage analysis inside the engine: the failure finding, the stall finding, reply -> outcome, command -> stage.
+  [smtp]='**/Smtp/BannerInspector.cs **/Smtp/SmtpStageTimingEngine.cs{788..843}{1010..1034}'
+  [mtu]='**/PathMtu/MtuFindings.cs **/PathMtu/SweepAnalysis.cs'
+  [mxpath]='**/MxPath/MxPathAnalyzer.cs'
+)
+declare -A tests=(
+  [edns]='Dns.EdnsReachabilityAnalyzerTests Dns.EdnsReachabilityTests'
+  [cause]='Diagnosis.CauseAnalyzerTests Diagnosis.MailFlowDiagnosisEngineTests'
+  [smtp]='Smtp.BannerInspectorTests Smtp.CapturedReplyTests Smtp.SmtpReplyParserTests Smtp.SmtpStageTimingEngineTests'
+  [mtu]='PathMtu.OptionsAndFindingsTests PathMtu.EnvelopeAndSweepTests PathMtu.BoundarySearchTests'
+  [mxpath]='MxPath.MxPathEngineTests MxPath.MxPathBatchTests MxPath.SmtpHopFoldTests'
+)
+names=("$@")
+[ ${#names[@]} -gt 0 ] || names=(edns cause smtp mtu mxpath)
+
+# Stryker builds the test project and swaps a mutated MailFlowTools.Core.dll into its bin folder, so it works on
+# a copy of the sources: the tree's own build and test runs stay untouched while it runs.
+work=$(mktemp -d /tmp/mailflow-mutation.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+tar -C "$repo" --exclude=.git --exclude=bin --exclude=obj --exclude=TestResults --exclude=node_modules \
+  --exclude=./out --exclude=tests/bench/work -cf - . | tar -C "$work" -xf -
+cd "$work/src/MailFlowTools.Core"
+for name in "${names[@]}"; do
+  [ -n "${scope[$name]:-}" ] || { echo "unknown analyzer '$name' (edns cause smtp mtu mxpath)" >&2; exit 2; }
+  mutate=()
+  for glob in ${scope[$name]}; do mutate+=(--mutate "$glob"); done
+  filter=''
+  for class in ${tests[$name]}; do filter+="${filter:+|}FullyQualifiedName~MailFlowTools.Tests.$class"; done
+  out="$repo/TestResults/mutation/$name"
+  rm -rf "$out"; mkdir -p "$out"
+  echo "== $name: ${scope[$name]} ($(date -u +%FT%TZ)); tests: ${tests[$name]}"
+  start=$SECONDS
+  # --disable-bail: a killed mutant's test run finishes instead of being aborted, which would restart the test host.
+  nice -n 19 dotnet-stryker --config-file "$work/tests/bench/mutation/stryker-config.json" "${mutate[@]}" \
+    --test-case-filter "$filter" --disable-bail --output "$out" >"$out.log" 2>&1 || true
+  echo "== $name took $((SECONDS - start)) s; $(grep -E 'final mutation score' "$out.log" | tail -1)"
+done
