@@ -18,6 +18,9 @@ if ($null -eq $moduleBase) {
 Update-FormatData -PrependPath ([System.IO.Path]::Combine($moduleBase, 'MailFlowTools.Format.ps1xml'))
 
 $binary = Import-Module -Name ([System.IO.Path]::Combine($moduleBase, $framework, 'MailFlowTools.dll')) -PassThru -ErrorAction Stop
+# Type data after the assembly, whose converter rebuilds results that arrive through jobs, remoting or
+# Import-Clixml (docs/architecture.md, "Results that travel").
+Update-TypeData -PrependPath ([System.IO.Path]::Combine($moduleBase, 'MailFlowTools.Types.ps1xml'))
 # ExportedCmdlets.Keys is a key collection: bound as it is, it becomes one string and exports nothing.
 [string[]] $cmdletNames = @($binary.ExportedCmdlets.Keys)
 Export-ModuleMember -Cmdlet $cmdletNames

@@ -43,10 +43,10 @@ foreach ($framework in 'netstandard2.0', 'net8.0') {
 }
 
 Copy-Item -LiteralPath (Join-Path $root 'MailFlowTools.psd1'), (Join-Path $root 'MailFlowTools.psm1') -Destination $moduleOut -Force
-Copy-Item -LiteralPath (Join-Path $root 'src/MailFlowTools/MailFlowTools.Format.ps1xml') -Destination $moduleOut -Force
+Copy-Item -LiteralPath (Join-Path $root 'src/MailFlowTools/MailFlowTools.Format.ps1xml'), (Join-Path $root 'src/MailFlowTools/MailFlowTools.Types.ps1xml') -Destination $moduleOut -Force
 Copy-Item -LiteralPath (Join-Path $root 'en-US') -Destination $moduleOut -Recurse -Force
-# The per-framework folders carry their own copy of the format file; the manifest loads the root one.
-Get-ChildItem -Path $moduleOut -Recurse -Filter 'MailFlowTools.Format.ps1xml' |
+# The per-framework folders carry their own copy of the format and type files; the module loads the root ones.
+Get-ChildItem -Path $moduleOut -Recurse -Include 'MailFlowTools.Format.ps1xml', 'MailFlowTools.Types.ps1xml' |
     Where-Object { $_.DirectoryName -ne $moduleOut } |
     Remove-Item -Force
 

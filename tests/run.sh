@@ -93,6 +93,12 @@ for pester in $MAILFLOW_PESTER_MODULES; do
   tally=$(grep -E '^Pester [0-9.]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -1 || true)
   pester_tallies+=("${tally:-Pester ($pester): no tally (the run broke)}")
   if [ "$prc" != 0 ] || [ -z "$tally" ]; then rc=1; fi
+  # Inside the lab every Pester test runs: a skip there means the lab was not reachable, which is a failure.
+  skipped=$(sed -nE 's/^Pester [0-9.]+: .* ([0-9]+) skipped$/\1/p' <<<"$tally")
+  if [ ${#in_client[@]} -gt 0 ] && [ "${skipped:-0}" != 0 ]; then
+    echo "FAIL: $skipped Pester test(s) skipped inside the lab's client namespace." >&2
+    rc=1
+  fi
   rm -f "$log"
 done
 # Control: the same suite against a module that imports cleanly and exports nothing must fail.

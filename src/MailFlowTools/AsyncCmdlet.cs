@@ -30,10 +30,17 @@ public abstract class AsyncCmdlet : PSCmdlet, IEngineReporter, IDisposable
     }
 
     // IEngineReporter: safe from any thread.
-    void IEngineReporter.Progress(EngineProgress progress) => _dispatcher.Post(() =>
+    void IEngineReporter.Progress(EngineProgress progress) => WriteProgressFromAnyThread(progress, progress.ActivityId, parentActivityId: -1);
+
+    /// <summary>
+    /// Writes an engine's progress under <paramref name="activityId"/>, nested under <paramref name="parentActivityId"/>
+    /// (-1: a top-level bar), from any thread. Lets a cmdlet that drives several engines give each its own bar.
+    /// </summary>
+    internal void WriteProgressFromAnyThread(EngineProgress progress, int activityId, int parentActivityId) => _dispatcher.Post(() =>
     {
-        var record = new ProgressRecord(progress.ActivityId, Secrets.Scrub(progress.Activity), string.IsNullOrEmpty(progress.Status) ? " " : Secrets.Scrub(progress.Status))
+        var record = new ProgressRecord(activityId, Secrets.Scrub(progress.Activity), string.IsNullOrEmpty(progress.Status) ? " " : Secrets.Scrub(progress.Status))
         {
+            ParentActivityId = parentActivityId,
             PercentComplete = progress.PercentComplete,
             RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
         };

@@ -27,6 +27,59 @@ Describe 'Module' {
     }
 }
 
+Describe 'Loading' {
+    BeforeAll {
+        # The pwsh on PATH (under the .NET tool, this process is the dotnet host, not pwsh).
+        $pwsh = (Get-Command pwsh -CommandType Application | Select-Object -First 1).Source
+        $builtFolder = Split-Path -Parent $script:ModulePath
+    }
+
+    It 'auto-loads from PSModulePath on the first use of a cmdlet, from any directory, with no Import-Module' {
+        $modulesRoot = Join-Path ([System.IO.Path]::GetTempPath()) ([guid]::NewGuid().ToString('n'))
+        $null = New-Item -ItemType Directory -Path $modulesRoot
+        try {
+            # A PSModulePath entry holds module folders named after the module.
+            $null = New-Item -ItemType SymbolicLink -Path (Join-Path $modulesRoot 'MailFlowTools') -Target $builtFolder
+            $output = & $pwsh -NoProfile -NonInteractive -Command {
+                $env:PSModulePath = $args[0] + [IO.Path]::PathSeparator + $env:PSModulePath
+                Set-Location ([IO.Path]::GetTempPath())
+                $r = Resolve-SmtpStatus '451 4.4.7'
+                '{0}|{1}|{2}' -f $r.EnhancedStatus, (Get-Module MailFlowTools).Name, @(Get-Command -Module MailFlowTools).Count
+            } -args $modulesRoot
+            $LASTEXITCODE | Should -Be 0
+            $output | Should -Be '4.4.7|MailFlowTools|6'
+        }
+        finally {
+            Remove-Item -LiteralPath $modulesRoot -Recurse -Force
+        }
+    }
+
+    It 'imports from the repository root after a build, with all six cmdlets' {
+        $output = & $pwsh -NoProfile -NonInteractive -Command {
+            Import-Module $args[0] -ErrorAction Stop
+            @(Get-Command -Module MailFlowTools).Count
+        } -args (Join-Path $script:RepoRoot 'MailFlowTools.psd1')
+        $LASTEXITCODE | Should -Be 0
+        $output | Should -Be '6'
+    }
+
+    It 'refuses to import an unbuilt checkout with one line that names build.ps1' {
+        $checkout = Join-Path ([System.IO.Path]::GetTempPath()) ([guid]::NewGuid().ToString('n'))
+        $null = New-Item -ItemType Directory -Path $checkout
+        try {
+            Copy-Item (Join-Path $script:RepoRoot 'MailFlowTools.psd1'), (Join-Path $script:RepoRoot 'MailFlowTools.psm1') -Destination $checkout
+            $message = & $pwsh -NoProfile -NonInteractive -Command {
+                try { Import-Module $args[0] -ErrorAction Stop; 'imported' } catch { $_.Exception.Message }
+            } -args (Join-Path $checkout 'MailFlowTools.psd1')
+            @($message).Count | Should -Be 1
+            $message | Should -BeLike '*not built*build.ps1*'
+        }
+        finally {
+            Remove-Item -LiteralPath $checkout -Recurse -Force
+        }
+    }
+}
+
 Describe 'Resolve-SmtpStatus' {
     It 'explains 4.4.7' {
         $result = Resolve-SmtpStatus 4.4.7

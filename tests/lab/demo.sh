@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The main job, end to end: bring up the network fault lab (remembering whether it was already up), build the
 # mailflow CLI in Release, explain the incident-1 NDR, run Debug-MailFlow against every lab scenario with its
-# readable explanation, write one HTML report (out/demo/blackhole.html), print a one-line-per-scenario summary, and
-# take the lab down at the end only if this script brought it up.
+# readable explanation, write one HTML report (out/demo/blackhole.html), print a one-line-per-scenario summary,
+# then show the PowerShell module on the same lab (tests/lab/demo.ps1 in pwsh inside the client namespace:
+# Exchange-shaped objects piped into the cmdlets, Debug-MailFlow with each cause checked), and take the lab down at
+# the end only if this script brought it up.
 # Usage (as root): bash tests/lab/demo.sh
-# Exit 0 when every scenario gets its expected cause and nothing was delivered, 1 otherwise.
+# Exit 0 when every scenario, CLI and PowerShell, gets its expected cause and nothing was delivered, 1 otherwise.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$repo"
@@ -75,6 +77,29 @@ for entry in "${scenarios[@]}"; do
     if [ "$found" != "$expected" ]; then verdict=MISMATCH; failures=$((failures + 1)); fi
     summary+=("$(printf '%-22s %-24s %-24s %6d.%01d s  exit %d  %s' "$domain" "$expected" "$found" $((seconds / 1000)) $(((seconds % 1000) / 100)) "$rc" "$verdict")")
 done
+
+# The same engines as PowerShell cmdlets: pwsh 7.6.10 (installed when missing) and the module built into out/.
+echo
+echo "== The PowerShell module in pwsh, inside the client namespace (tests/lab/demo.ps1)"
+ps_scenarios="blackhole.lab.test=PmtudBlackHole masked.lab.test=BannerMasked stall.lab.test=TransferStalled healthy.lab.test=None"
+ps_rc=0
+if bash tests/Pester/setup.sh; then
+    source <(bash tests/Pester/setup.sh --env)
+    if pwsh -NoProfile -NonInteractive -File build.ps1 -Configuration Release -ModuleOnly >/tmp/mailflow-demo-module.log 2>&1; then
+        ip netns exec mfl-client pwsh -NoProfile -NonInteractive -File tests/lab/demo.ps1 \
+            -ModulePath out/MailFlowTools/MailFlowTools.psd1 -Expected "$ps_scenarios" || ps_rc=$?
+    else
+        cat /tmp/mailflow-demo-module.log >&2
+        echo "demo: build.ps1 -ModuleOnly failed; the PowerShell part did not run." >&2
+        ps_rc=1
+    fi
+else
+    echo "demo: pwsh could not be installed (bash tests/Pester/setup.sh); the PowerShell part did not run." >&2
+    ps_rc=1
+fi
+if [ "$ps_rc" != 0 ]; then failures=$((failures + 1)); fi
+for entry in $ps_scenarios; do scenarios+=("${entry%%=*} ${entry#*=}"); done
+
 delivered_after=$(bash "$lab" delivered)
 # Debug-MailFlow's probes write to postmaster@<the domain>: any delivery of ours shows up under that address.
 domains=$(printf '%s\n' "${scenarios[@]}" | cut -d' ' -f1 | sed 's/\./\\./g' | paste -sd'|')
@@ -90,6 +115,7 @@ if [ "$delivered_after" != "$delivered_before" ]; then
 else
     echo "Messages delivered by the lab's Postfix during the demo: 0 (lab.sh delivered unchanged)."
 fi
+echo "PowerShell part: $([ "$ps_rc" = 0 ] && echo "every cause found" || echo "FAILED (exit $ps_rc)")."
 echo "HTML report: $repo/out/demo/blackhole.html"
 if [ "${ours:-0}" != 0 ]; then failures=$((failures + 1)); fi
 [ "$failures" = 0 ]

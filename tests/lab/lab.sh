@@ -9,6 +9,7 @@
 #   lab.sh deliveries [--queued|--pending]  "QUEUEID<tab>recipient" per delivery (or queue IDs queued / in flight)
 #   lab.sh wan-delay [MS]  show or set the distant MX's one-way delay (.35; default 20 ms)
 #   lab.sh exec CMD…  run CMD inside the client namespace (mfl-client)
+#   lab.sh extras [up|status]  add Exim, OpenSMTPD and BIND to a running lab (lab-extras.sh; part of up)
 #
 # Runtime state lives in $MFL_STATE (default /run/mfl). See addresses.md.
 set -euo pipefail
@@ -17,9 +18,11 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # ip, nft, sysctl, knotd, unbound and postfix live in sbin, which a caller's PATH may lack.
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 STATE=${MFL_STATE:-/run/mfl}
-NSC=mfl-client
-NSR=mfl-router
-NSS=mfl-srv
+# MFL_NS_PREFIX (default mfl) names the namespaces, so a second lab can be built beside a running one.
+NSP=${MFL_NS_PREFIX:-mfl}
+NSC=$NSP-client
+NSR=$NSP-router
+NSS=$NSP-srv
 NAMESPACES=("$NSC" "$NSR" "$NSS")
 PFCONF=$STATE/postfix/conf
 MARKER=.mfl-lab
@@ -58,10 +61,11 @@ wait_for() {
 
 # ---------------------------------------------------------------- packages --
 
-ensure_packages() {
-    local missing=() p installed
-    installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${PKGS[@]}" 2>/dev/null || true)
-    for p in "${PKGS[@]}"; do
+ensure_packages() { # [PACKAGE…] (default: PKGS)
+    local missing=() p installed want=("$@")
+    [ ${#want[@]} -gt 0 ] || want=("${PKGS[@]}")
+    installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${want[@]}" 2>/dev/null || true)
+    for p in "${want[@]}"; do
         grep -q "^$p install ok installed" <<<"$installed" || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -73,7 +77,7 @@ ensure_packages() {
     fi
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq || true
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
+    apt-get install -y -qq -o DPkg::Lock::Timeout=180 --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
     [ "$made" = 1 ] && rm -f "$prc"
     [ "$rc" = 0 ] || die "apt-get install failed ($rc)"
 }
@@ -334,7 +338,15 @@ cmd_up() {
         echo "already up ($(( ($(now_ms) - t0) / 1000 )) s)"
         return 0
     fi
+    if base_ready; then
+        # a lab from before the extras: add them, leave the rest alone
+        extras_up
+        summary
+        echo "extras added ($(( ($(now_ms) - t0) / 1000 )) s)"
+        return 0
+    fi
     ensure_packages
+    extras_install
     cmd_down -q
     trap 'log "up failed at line $LINENO: $BASH_COMMAND (run: $0 down)"' ERR
     mkdir -p "$STATE/pids"
@@ -352,6 +364,7 @@ cmd_up() {
     wait_for 20 postfix_ready || { show_log postfix.log; die "Postfix did not come up"; }
     tick postfix_ready
     wait_for 10 helpers_ready || { show_log silent.log; show_log fixup.log; die "helper servers did not come up"; }
+    tick helpers_ready; extras_up; tick extras_up
     summary
     echo "up in $(( ($(now_ms) - t0) / 1000 )).$(( ($(now_ms) - t0) % 1000 / 100 )) s"
 }
@@ -418,9 +431,21 @@ cmd_down() {
     [ "$quiet" = -q ] || echo "down in $(( ($(now_ms) - t0) / 1000 )).$(( ($(now_ms) - t0) % 1000 / 100 )) s"
 }
 
+# The lab without the extras (lab-extras.sh) is complete and serving.
+base_ready() { base_status -q >/dev/null 2>&1; }
+
 cmd_status() {
+    local quiet=${1:-} ok=0
+    base_status "$quiet" || ok=1
+    extras_status say_status || ok=1
+    if [ "$ok" = 0 ]; then say_status "lab is up"; else say_status "lab is not (completely) up"; fi
+    return "$ok"
+}
+
+base_status() {
     local quiet=${1:-} ok=0 ns name pid
-    say() { [ "$quiet" = -q ] || echo "$*"; }
+    STATUS_QUIET=$quiet
+    say() { say_status "$@"; }
     for ns in "${NAMESPACES[@]}"; do
         if ns_exists "$ns"; then say "ns       $ns: present"; else say "ns       $ns: missing"; ok=1; fi
     done
@@ -436,9 +461,11 @@ cmd_status() {
     if [ "$ok" = 0 ] && ! { knot_ready && unbound_ready && postfix_ready && helpers_ready; } >/dev/null 2>&1; then
         say "servers  not all listening"; ok=1
     fi
-    if [ "$ok" = 0 ]; then say "lab is up"; else say "lab is not (completely) up"; fi
     return "$ok"
 }
+
+STATUS_QUIET=
+say_status() { [ "$STATUS_QUIET" = -q ] || echo "$*"; }
 
 # The distant MX (.35) holds every chunk for this many milliseconds each way; new connections see a change.
 cmd_wan_delay() {
@@ -793,17 +820,21 @@ cmd_selftest() {
     dir=$STATE/selftest
     rm -rf "$dir"
     mkdir -p "$dir"
-    for lane in dns path smtp size; do
+    for lane in dns path smtp size extras; do
         "lane_$lane" >"$dir/$lane" 2>&1 &
     done
     wait
-    cat "$dir"/dns "$dir"/path "$dir"/smtp "$dir"/size
-    passed=$(cat "$dir"/{dns,path,smtp,size} | grep -c '^PASS' || true)
-    failed=$(cat "$dir"/{dns,path,smtp,size} | grep -c '^FAIL' || true)
+    cat "$dir"/dns "$dir"/path "$dir"/smtp "$dir"/size "$dir"/extras
+    passed=$(cat "$dir"/{dns,path,smtp,size,extras} | grep -c '^PASS' || true)
+    failed=$(cat "$dir"/{dns,path,smtp,size,extras} | grep -c '^FAIL' || true)
     echo "selftest took $(( ($(now_ms) - t0) / 1000 )) s"
     echo "$passed passed, $failed failed"
     [ "$failed" = 0 ]
 }
+
+# Exim, OpenSMTPD and BIND beside Postfix and Knot
+# shellcheck source=lab-extras.sh
+. "$HERE/lab-extras.sh"
 
 # --------------------------------------------------------------------- main --
 
@@ -830,6 +861,7 @@ case $sub in
     delivered) cmd_delivered "$@" ;;
     deliveries) cmd_deliveries "$@" ;;
     wan-delay) cmd_wan_delay "$@" ;;
+    extras) cmd_extras "$@" ;;
     exec) [ $# -ge 1 ] || usage; need_root; exec ip netns exec "$NSC" "$@" ;;
     -h|--help|help) usage ;;
     *) usage ;;

@@ -38,6 +38,9 @@ public static class CauseAnalyzer
         (FindingCodes.Ipv6PathBroken, FaultLocation.Path, "The IPv6 path to the MX hosts is broken while IPv4 works.", null),
         (FindingCodes.MxTargetHasNoAddress, FaultLocation.RemoteHost, "An MX target has no address.", null),
         (FindingCodes.ServerUnreachable, FaultLocation.Path, "A DNS server for the domain does not answer.", null),
+
+        // A refused recipient is the host's policy; only a caller-named recipient makes it a problem (Warning).
+        (FindingCodes.RecipientRefused, FaultLocation.RemoteHost, "The MX host refuses the recipient: its policy, not a path fault.", null),
     };
 
     public static CauseVerdict Analyze(IReadOnlyList<StagedFinding> findings)

@@ -1,7 +1,8 @@
 namespace MailFlowTools.Core.Diagnosis;
 
 /// <summary>Where the fault probably sits, as far as the evidence allows.</summary>
-public enum FaultLocation
+// long, not int: ConvertTo-Json (Windows PowerShell 5.1 and PowerShell 7) writes 64-bit enums by name (docs/architecture.md).
+public enum FaultLocation : long
 {
     /// <summary>No fault found.</summary>
     None,

@@ -7,6 +7,7 @@ using MailFlowTools.Core.MxPath;
 using MailFlowTools.Core.PathMtu;
 using MailFlowTools.Core.Smtp;
 using MailFlowTools.Core.Smtp.Status;
+using MailFlowTools.Core.Results;
 
 namespace MailFlowTools.Core.Diagnosis;
 
@@ -17,6 +18,7 @@ namespace MailFlowTools.Core.Diagnosis;
 public sealed class MailFlowDiagnosis : IHasFindings
 {
     private string? _reportPath;
+    private IReadOnlyDictionary<string, double> _stageTimesMs = Readable.Map<string, double>(null);
 
     public string DomainName { get; init; } = string.Empty;
 
@@ -32,10 +34,10 @@ public sealed class MailFlowDiagnosis : IHasFindings
     public string Recommendation { get; init; } = string.Empty;
 
     /// <summary>The steps from symptom to cause, one line each ("Stage: subject: [Severity] Code: message").</summary>
-    public string[] EvidenceChain { get; init; } = Array.Empty<string>();
+    public ReadableList<string> EvidenceChain { get; init; } = Readable.List<string>(null);
 
     /// <summary>Every step's findings, each tagged with its step and what it was about (a server, a hop).</summary>
-    public StagedFinding[] Findings { get; init; } = Array.Empty<StagedFinding>();
+    public ReadableList<StagedFinding> Findings { get; init; } = Readable.List<StagedFinding>(null);
 
     /// <summary>True for -Quick: DNS and the MX walk only.</summary>
     public bool Quick { get; init; }
@@ -44,28 +46,28 @@ public sealed class MailFlowDiagnosis : IHasFindings
     public string? SelectedHop { get; init; }
 
     /// <summary>The resolvers that were probed as "the resolver in use" (-DnsServer, or the system's).</summary>
-    public string[] DnsResolvers { get; init; } = Array.Empty<string>();
+    public ReadableList<string> DnsResolvers { get; init; } = Readable.List<string>(null);
 
     public double ElapsedMs { get; init; }
 
     /// <summary>Wall time of each step (Status, Dns, MxPath, SmtpStages, PathMtu); steps overlap where they ran in parallel.</summary>
-    public IReadOnlyDictionary<string, double> StageTimesMs { get; init; } = new Dictionary<string, double>();
+    public IReadOnlyDictionary<string, double> StageTimesMs { get => _stageTimesMs; init => _stageTimesMs = Readable.Map(InStageOrder(value)); }
 
     /// <summary>Steps that could not run or did not finish, and why.</summary>
-    public string[] Notes { get; init; } = Array.Empty<string>();
+    public ReadableList<string> Notes { get; init; } = Readable.List<string>(null);
 
     /// <summary>The NDR or queue error the diagnosis started from, interpreted.</summary>
     public SmtpStatusResult? Status { get; init; }
 
     /// <summary>EDNS reachability of the MX answer: the resolvers in use first, then the zone's authoritative servers.</summary>
-    public EdnsReachabilityResult[] Edns { get; init; } = Array.Empty<EdnsReachabilityResult>();
+    public ReadableList<EdnsReachabilityResult> Edns { get; init; } = Readable.List<EdnsReachabilityResult>(null);
 
     public MxPathResult? MxPath { get; init; }
 
     /// <summary>The SMTP stage timings: the selected hop's full session (message data, never delivered) and the failing hops' connect and greeting.</summary>
-    public SmtpStageResult[] Stages { get; init; } = Array.Empty<SmtpStageResult>();
+    public ReadableList<SmtpStageResult> Stages { get; init; } = Readable.List<SmtpStageResult>(null);
 
-    public MtuProbeResult[] Mtu { get; init; } = Array.Empty<MtuProbeResult>();
+    public ReadableList<MtuProbeResult> Mtu { get; init; } = Readable.List<MtuProbeResult>(null);
 
     /// <summary>The HTML report written for this diagnosis (-ReportPath).</summary>
     public string? ReportPath { get => _reportPath; init => _reportPath = value; }
@@ -82,4 +84,9 @@ public sealed class MailFlowDiagnosis : IHasFindings
     }
 
     public override string ToString() => DomainName + ": " + Cause + " (" + Location + "): " + Summary;
+
+    // Stage order, whatever order the entries arrive in (a deserialized dictionary has none).
+    private static IEnumerable<KeyValuePair<string, double>> InStageOrder(IEnumerable<KeyValuePair<string, double>>? times) =>
+        (times ?? Enumerable.Empty<KeyValuePair<string, double>>())
+            .OrderBy(t => Enum.TryParse<DiagnosisStage>(t.Key, out var stage) ? (long)stage : long.MaxValue);
 }

@@ -187,6 +187,7 @@ public sealed class MailFlowDiagnosisEngine
             Address = hop.Address,
             Port = hop.Port > 0 ? hop.Port : options.Port,
             To = new[] { "postmaster@" + domain },
+            ProbeRecipient = true,
             MessageSize = MailFlowDiagnosisOptions.ProbeMessageSize,
             StopAfter = fullSession ? SmtpStopAfter.Body : hop.Outcome is MxHopOutcome.EhloFailed or MxHopOutcome.TlsFailed ? SmtpStopAfter.StartTls : SmtpStopAfter.Banner,
             Deliver = false,

@@ -1,7 +1,8 @@
 namespace MailFlowTools.Core.Dns;
 
 /// <summary>Record types this engine knows by name. Any other 16-bit value can still be cast and is kept raw.</summary>
-public enum DnsRecordType : ushort
+// long, not int: ConvertTo-Json (Windows PowerShell 5.1 and PowerShell 7) writes 64-bit enums by name (docs/architecture.md).
+public enum DnsRecordType : long
 {
     A = 1,
     NS = 2,

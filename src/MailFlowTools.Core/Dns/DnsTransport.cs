@@ -1,6 +1,7 @@
 namespace MailFlowTools.Core.Dns;
 
-public enum DnsTransport
+// long, not int: ConvertTo-Json (Windows PowerShell 5.1 and PowerShell 7) writes 64-bit enums by name (docs/architecture.md).
+public enum DnsTransport : long
 {
     Udp,
     Tcp,

@@ -55,7 +55,17 @@ public sealed class Finding
     {
         var evidence = Evidence.Count == 0
             ? string.Empty
-            : " [" + string.Join(", ", Evidence.Select(kv => kv.Key + "=" + Convert.ToString(kv.Value, CultureInfo.InvariantCulture))) + "]";
+            : " [" + string.Join(", ", Evidence.Select(kv => kv.Key + "=" + EvidenceText(kv.Value))) + "]";
         return $"{Severity} {Code}: {Message}{evidence}";
     }
+
+    // Lists and maps in evidence read as their items, not as a .NET type name.
+    private static string EvidenceText(object? value) => value switch
+    {
+        null => string.Empty,
+        string text => text,
+        System.Collections.IDictionary map => "{" + string.Join(", ", map.Keys.Cast<object>().Select(k => EvidenceText(k) + "=" + EvidenceText(map[k]))) + "}",
+        System.Collections.IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(EvidenceText)) + "]",
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
+    };
 }

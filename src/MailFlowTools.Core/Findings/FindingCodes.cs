@@ -36,6 +36,7 @@ public static class FindingCodes
     public const string AuthWithoutTls = nameof(AuthWithoutTls);
     public const string AuthCertificateUntrusted = nameof(AuthCertificateUntrusted);
     public const string AuthNotOffered = nameof(AuthNotOffered);
+    public const string RecipientRefused = nameof(RecipientRefused);
 
     // MX path (Test-MxPath).
     public const string PrimaryDownSecondaryUp = nameof(PrimaryDownSecondaryUp);
@@ -57,6 +58,7 @@ public static class FindingCodes
     public const string IcmpFiltered = nameof(IcmpFiltered);
     public const string KernelMtuProbingActive = nameof(KernelMtuProbingActive);
     public const string IcmpNotPermitted = nameof(IcmpNotPermitted);
+    public const string SweepIncomplete = nameof(SweepIncomplete);
 
     // Diagnosis (Debug-MailFlow).
     public const string None = nameof(None);

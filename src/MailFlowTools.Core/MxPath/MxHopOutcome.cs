@@ -1,7 +1,8 @@
 namespace MailFlowTools.Core.MxPath;
 
 /// <summary>How far one MX address got. Every value but Ok and NotTried is a failure at the named stage.</summary>
-public enum MxHopOutcome
+// long, not int: ConvertTo-Json (Windows PowerShell 5.1 and PowerShell 7) writes 64-bit enums by name (docs/architecture.md).
+public enum MxHopOutcome : long
 {
     /// <summary>Connected, greeted with 220, answered EHLO (and STARTTLS and the recipient when asked).</summary>
     Ok,

@@ -1,21 +1,24 @@
 using System;
 using System.Collections.Generic;
 using MailFlowTools.Core.Findings;
+using MailFlowTools.Core.Results;
 
 namespace MailFlowTools.Core.MxPath;
 
 /// <summary>Test-MxPath's answer for one domain: would a compliant sender get mail in, and through which hop.</summary>
 public sealed class MxPathResult : IHasFindings
 {
+    private IReadOnlyList<Finding> _findings = Readable.List<Finding>(null);
+
     public string DomainName { get; init; } = string.Empty;
 
     public MxPathSource MxSource { get; init; }
 
     /// <summary>The MX records (or the implicit MX) in the order a sender tries them.</summary>
-    public MxPathRecord[] MxRecords { get; init; } = Array.Empty<MxPathRecord>();
+    public ReadableList<MxPathRecord> MxRecords { get; init; } = Readable.List<MxPathRecord>(null);
 
     /// <summary>Every address in walk order, tried or not.</summary>
-    public MxPathHop[] Hops { get; init; } = Array.Empty<MxPathHop>();
+    public ReadableList<MxPathHop> Hops { get; init; } = Readable.List<MxPathHop>(null);
 
     /// <summary>The hop a compliant sender would deliver to (first Ok hop), or where it would stop (recipient refused).</summary>
     public MxPathHop? SelectedHop { get; init; }
@@ -26,7 +29,7 @@ public sealed class MxPathResult : IHasFindings
     /// <summary>One plain sentence: the verdict.</summary>
     public string Summary { get; init; } = string.Empty;
 
-    public IReadOnlyList<Finding> Findings { get; init; } = Array.Empty<Finding>();
+    public IReadOnlyList<Finding> Findings { get => _findings; init => _findings = Readable.List(value); }
 
     /// <summary>The resolver used ("system" or an address).</summary>
     public string? DnsServer { get; init; }

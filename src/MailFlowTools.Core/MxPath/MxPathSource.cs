@@ -1,7 +1,8 @@
 namespace MailFlowTools.Core.MxPath;
 
 /// <summary>Where the list of mail exchangers came from (RFC 5321 §5.1, RFC 7505).</summary>
-public enum MxPathSource
+// long, not int: ConvertTo-Json (Windows PowerShell 5.1 and PowerShell 7) writes 64-bit enums by name (docs/architecture.md).
+public enum MxPathSource : long
 {
     /// <summary>The domain publishes MX records.</summary>
     Mx,

@@ -158,6 +158,12 @@ internal static class MtuFindings
             }
         }
 
+        if (x.Sweep is { } partial && partial.NotRun.Length > 0
+            && (partial.ServerLimited || partial.Passing.Length + partial.Failing.Length + partial.Intermittent.Length > 0))
+        {
+            findings.Add(SweepIncomplete(x.Address, partial));
+        }
+
         if (x.Local?.KernelTcpMtuProbing is { } probing && probing > 0)
         {
             var evidence = new Dictionary<string, object> { ["net.ipv4.tcp_mtu_probing"] = probing };
@@ -171,5 +177,22 @@ internal static class MtuFindings
         }
 
         return findings;
+    }
+
+    /// <summary>Sizes the sweep could not measure are Inconclusive, never passed: a Warning that names them.</summary>
+    private static Finding SweepIncomplete(string address, SweepAnalysis sweep)
+    {
+        var sizes = string.Join(", ", sweep.NotRun.Select(s => s.ToString(CultureInfo.InvariantCulture)));
+        var why = sweep.Entries.First(e => e.Attempts == 0).Detail ?? "no session measured them";
+        return Finding.Warning(
+            FindingCodes.SweepIncomplete,
+            $"The sweep could not measure {sweep.NotRun.Length} payload sizes to {address} ({sizes}): {why}. They are Inconclusive, not passed.",
+            "Measure those sizes again with -PayloadSize, from a host the server does not limit, or ask its administrator about the limit named in the reply.",
+            new Dictionary<string, object>
+            {
+                ["InconclusivePayloadSizes"] = sweep.NotRun,
+                ["ServerLimited"] = sweep.ServerLimited,
+                ["Detail"] = why,
+            });
     }
 }

@@ -29,4 +29,6 @@ public sealed class MtuProbeAttempt
     public string? ReportedBy { get; init; }
 
     public string? Detail { get; init; }
+
+    public override string ToString() => $"{Method} {Size.ToString(System.Globalization.CultureInfo.InvariantCulture)} {Outcome}";
 }

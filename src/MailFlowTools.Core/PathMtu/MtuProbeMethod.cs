@@ -1,7 +1,8 @@
 namespace MailFlowTools.Core.PathMtu;
 
 /// <summary>How Find-MtuBlackHole measures the path.</summary>
-public enum MtuProbeMethod
+// long, not int: ConvertTo-Json (Windows PowerShell 5.1 and PowerShell 7) writes 64-bit enums by name (docs/architecture.md).
+public enum MtuProbeMethod : long
 {
     /// <summary>ICMP when permitted and answered, TCP otherwise; a payload sweep when asked or when TCP shows odd loss.</summary>
     Auto,

@@ -1,7 +1,8 @@
 namespace MailFlowTools.Core.PathMtu;
 
 /// <summary>What happened to one probe of one size.</summary>
-public enum MtuProbeOutcome
+// long, not int: ConvertTo-Json (Windows PowerShell 5.1 and PowerShell 7) writes 64-bit enums by name (docs/architecture.md).
+public enum MtuProbeOutcome : long
 {
     /// <summary>The packet crossed the path: an echo reply came back, or the TCP data was acknowledged.</summary>
     Passed,

@@ -1,12 +1,15 @@
 using System;
 using System.Collections.Generic;
 using MailFlowTools.Core.Findings;
+using MailFlowTools.Core.Results;
 
 namespace MailFlowTools.Core.PathMtu;
 
 /// <summary>Find-MtuBlackHole's answer for one address of one host.</summary>
 public sealed class MtuProbeResult : IHasFindings
 {
+    private IReadOnlyList<Finding> _findings = Readable.List<Finding>(null);
+
     public string ComputerName { get; init; } = string.Empty;
 
     public string Address { get; init; } = string.Empty;
@@ -18,7 +21,7 @@ public sealed class MtuProbeResult : IHasFindings
     public MtuProbeMethod Method { get; init; }
 
     /// <summary>Every method that ran, in order.</summary>
-    public MtuProbeMethod[] MethodsUsed { get; init; } = Array.Empty<MtuProbeMethod>();
+    public ReadableList<MtuProbeMethod> MethodsUsed { get; init; } = Readable.List<MtuProbeMethod>(null);
 
     /// <summary>How ICMP was sent: RawSocket, DatagramSocket or PingApi; empty when ICMP did not run.</summary>
     public string? IcmpTransport { get; init; }
@@ -47,10 +50,10 @@ public sealed class MtuProbeResult : IHasFindings
     public bool BlackHole { get; init; }
 
     /// <summary>TCP payload sizes (bytes) that failed on every attempt of the envelope sweep.</summary>
-    public int[] FailingPayloadSizes { get; init; } = Array.Empty<int>();
+    public ReadableList<int> FailingPayloadSizes { get; init; } = Readable.List<int>(null);
 
     /// <summary>Payload sizes that failed on some attempts and passed on others (random loss).</summary>
-    public int[] IntermittentPayloadSizes { get; init; } = Array.Empty<int>();
+    public ReadableList<int> IntermittentPayloadSizes { get; init; } = Readable.List<int>(null);
 
     /// <summary>MTU of the local interface that leads to the address.</summary>
     public int? LocalMtu { get; init; }
@@ -74,10 +77,12 @@ public sealed class MtuProbeResult : IHasFindings
     public double ElapsedMs { get; init; }
 
     /// <summary>Every ICMP or TCP probe with its outcome.</summary>
-    public MtuProbeAttempt[] Probes { get; init; } = Array.Empty<MtuProbeAttempt>();
+    public ReadableList<MtuProbeAttempt> Probes { get; init; } = Readable.List<MtuProbeAttempt>(null);
 
     /// <summary>Every payload size of the envelope sweep with its outcome.</summary>
-    public PayloadSweepEntry[] Sweep { get; init; } = Array.Empty<PayloadSweepEntry>();
+    public ReadableList<PayloadSweepEntry> Sweep { get; init; } = Readable.List<PayloadSweepEntry>(null);
 
-    public IReadOnlyList<Finding> Findings { get; init; } = Array.Empty<Finding>();
+    public IReadOnlyList<Finding> Findings { get => _findings; init => _findings = Readable.List(value); }
+
+    public override string ToString() => $"{Address}: path MTU {(PathMtu is { } mtu ? mtu.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown")}{(BlackHole ? ", black hole" : string.Empty)}";
 }

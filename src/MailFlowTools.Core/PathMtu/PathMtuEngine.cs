@@ -330,7 +330,7 @@ public sealed class PathMtuEngine
             var results = await sweeper.RunAsync(sizes, cancellationToken);
             probes += sweeper.ConnectionsMade;
             sweep = SweepAnalysis.From(results);
-            if (sweep.Passing.Length == 0 && sweep.Failing.Length == 0)
+            if (sweep.Passing.Length == 0 && sweep.Failing.Length == 0 && !sweep.ServerLimited)
             {
                 tcpRan = true;
                 tcpFailure ??= results.Select(r => r.Detail).FirstOrDefault(d => d is not null) ?? "no connection";

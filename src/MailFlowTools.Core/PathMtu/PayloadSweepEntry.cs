@@ -27,4 +27,12 @@ public sealed class PayloadSweepEntry
     public double? ReplyMs { get; init; }
 
     public string? Detail { get; init; }
+
+    /// <summary>Passed, Lost, Intermittent, or Inconclusive when no attempt measured the size (never a pass).</summary>
+    public SweepOutcome Outcome { get; init; }
+
+    /// <summary>How the writes of this size were produced: pipelined envelope, or one padded command.</summary>
+    public SweepWriteMethod Method { get; init; }
+
+    public override string ToString() => PayloadSize.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + Outcome.ToString().ToLowerInvariant();
 }

@@ -14,8 +14,12 @@ namespace MailFlowTools.Core.PathMtu;
 
 /// <summary>
 /// The size sweep: for each payload size, a fresh SMTP connection; after EHLO one write of exactly that many
-/// bytes of pipelined envelope commands; the size passes when every reply comes back. A failing size is
-/// retried on new connections to tell random loss from loss that always hits that size.
+/// bytes, pipelined envelope commands when the server advertises PIPELINING, else one NOOP carrying its own
+/// padding (RFC 2920: no groups to a server that did not offer them); the size passes when every reply comes
+/// back. A failing size is retried on new connections to tell random loss from loss that always hits that size.
+/// A session the server ends at one of its limits measures nothing: the size is tried once more as a single
+/// command on a new session, and stays Inconclusive if that does not measure it either. At most
+/// <see cref="SessionsPerSize"/> sessions per size are opened.
 /// </summary>
 internal sealed class PayloadSweeper : IDisposable
 {
@@ -26,7 +30,11 @@ internal sealed class PayloadSweeper : IDisposable
     private readonly SemaphoreSlim _gate;
     private int _connections;
     private int _sessions;
+    private int _budget;
     private string? _unreachable;
+
+    /// <summary>The per-size session bound: the first attempt, its retries, one single-command retry after a server limit.</summary>
+    public int SessionsPerSize => Math.Max(1, _tuning.SweepAttempts) + 1;
 
     public PayloadSweeper(IPEndPoint remote, TimeSpan timeout, MtuSearchTuning tuning, IEngineReporter reporter)
     {
@@ -41,7 +49,9 @@ internal sealed class PayloadSweeper : IDisposable
 
     public async Task<IReadOnlyList<SweepAttemptResult>> RunAsync(IReadOnlyList<int> sizes, CancellationToken cancellationToken)
     {
-        var perSize = await Task.WhenAll(sizes.Distinct().OrderBy(s => s).Select(s => SweepSizeAsync(s, cancellationToken)));
+        var distinct = sizes.Distinct().OrderBy(s => s).ToList();
+        Volatile.Write(ref _budget, distinct.Count * SessionsPerSize);
+        var perSize = await Task.WhenAll(distinct.Select(s => SweepSizeAsync(s, cancellationToken)));
         return perSize.SelectMany(r => r).ToList();
     }
 
@@ -68,9 +78,27 @@ internal sealed class PayloadSweeper : IDisposable
         }
     }
 
+    /// <summary>A 421 or 554 that ends the session, or a reply that says "too many", is the server's own limit.</summary>
+    private static bool IsServerLimit(SmtpProbeConnection connection, int index)
+    {
+        var code = connection.ReplyCode(index);
+        var line = connection.ReplyLine(index);
+        return (connection.Closed && code is >= 400 and < 600)
+            || code is 421 or 554
+            || line.IndexOf("too many", StringComparison.OrdinalIgnoreCase) >= 0;
+    }
+
     private async Task<IReadOnlyList<SweepAttemptResult>> SweepSizeAsync(int size, CancellationToken cancellationToken)
     {
-        var results = new List<SweepAttemptResult> { await AttemptAsync(size, 1, cancellationToken) };
+        var results = new List<SweepAttemptResult> { await AttemptAsync(size, 1, null, cancellationToken) };
+        if (results[0].ServerLimit && results[0].Method == SweepWriteMethod.PipelinedEnvelope)
+        {
+            // The envelope's command count hit the server's limit: one command cannot.
+            _reporter.Verbose($"Sweep {_remote}: {size} bytes: {results[0].Detail}; trying it as one command on a new session.");
+            results.Add(await AttemptAsync(size, 2, SweepWriteMethod.SingleCommand, cancellationToken));
+            return results;
+        }
+
         if (results[0].Completed)
         {
             return results;
@@ -78,14 +106,14 @@ internal sealed class PayloadSweeper : IDisposable
 
         // Retries run side by side: only loss that repeats counts.
         var retries = Enumerable.Range(2, Math.Max(0, _tuning.SweepAttempts - 1))
-            .Select(n => AttemptAsync(size, n, cancellationToken));
+            .Select(n => AttemptAsync(size, n, results[0].Method, cancellationToken));
         results.AddRange(await Task.WhenAll(retries));
         var failed = results.Count(r => !r.Completed && !r.CouldNotRun);
         _reporter.Verbose($"Sweep {_remote}: {size} bytes failed {failed} of {results.Count} attempts.");
         return results;
     }
 
-    private async Task<SweepAttemptResult> AttemptAsync(int size, int attempt, CancellationToken cancellationToken)
+    private async Task<SweepAttemptResult> AttemptAsync(int size, int attempt, SweepWriteMethod? method, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -93,13 +121,17 @@ internal sealed class PayloadSweeper : IDisposable
             // Once a connection failed and none has worked, the remaining sizes would only wait out the same timeout.
             if (Volatile.Read(ref _unreachable) is { } why && Volatile.Read(ref _sessions) == 0)
             {
-                var (_, commands) = EnvelopePayload.Build(size);
-                return new SweepAttemptResult { PayloadSize = size, Attempt = attempt, CouldNotRun = true, Commands = commands, Detail = "not tried: " + why };
+                return new SweepAttemptResult { PayloadSize = size, Attempt = attempt, CouldNotRun = true, Method = method ?? SweepWriteMethod.PipelinedEnvelope, Detail = "not tried: " + why };
+            }
+
+            if (Interlocked.Decrement(ref _budget) < 0)
+            {
+                return new SweepAttemptResult { PayloadSize = size, Attempt = attempt, CouldNotRun = true, Method = method ?? SweepWriteMethod.PipelinedEnvelope, Detail = "not tried: the sweep's session budget for this host is spent" };
             }
 
             Interlocked.Increment(ref _connections);
-            var result = await AttemptOnceAsync(size, attempt, cancellationToken);
-            if (result.CouldNotRun)
+            var result = await AttemptOnceAsync(size, attempt, method, cancellationToken);
+            if (result.CouldNotRun && !result.ServerLimit)
             {
                 Volatile.Write(ref _unreachable, result.Detail);
             }
@@ -112,10 +144,11 @@ internal sealed class PayloadSweeper : IDisposable
         }
     }
 
-    private async Task<SweepAttemptResult> AttemptOnceAsync(int size, int attempt, CancellationToken cancellationToken)
+    private async Task<SweepAttemptResult> AttemptOnceAsync(int size, int attempt, SweepWriteMethod? method, CancellationToken cancellationToken)
     {
-        var (payload, commands) = EnvelopePayload.Build(size);
-        SweepAttemptResult CouldNotRun(string why) => new() { PayloadSize = size, Attempt = attempt, CouldNotRun = true, Commands = commands, Detail = why };
+        var writeMethod = method ?? SweepWriteMethod.PipelinedEnvelope;
+        var commands = 0;
+        SweepAttemptResult CouldNotRun(string why) => new() { PayloadSize = size, Attempt = attempt, CouldNotRun = true, Commands = commands, Method = writeMethod, Detail = why };
 
         SmtpProbeConnection connection;
         try
@@ -135,6 +168,14 @@ internal sealed class PayloadSweeper : IDisposable
                 return CouldNotRun("no SMTP banner");
             }
 
+            if (connection.ReplyCode(0) is >= 400 and < 600)
+            {
+                // "421 too many connections": the server's session limit, not the path.
+                var refusal = connection.ReplyLine(0);
+                connection.Abort();
+                return new SweepAttemptResult { PayloadSize = size, Attempt = attempt, CouldNotRun = true, ServerLimit = true, Method = writeMethod, Detail = "the server refused the session: " + refusal };
+            }
+
             Interlocked.Increment(ref _sessions);
             await connection.SendLineAsync("EHLO " + connection.EhloArgument(), _timeout, cancellationToken);
             if (!await connection.WaitForRepliesAsync(2, _timeout, cancellationToken))
@@ -143,11 +184,24 @@ internal sealed class PayloadSweeper : IDisposable
                 return CouldNotRun("no EHLO reply");
             }
 
+            // RFC 2920: a group only to a server that offers PIPELINING; otherwise one command carries the size.
+            writeMethod = method ?? (connection.Advertises(1, "PIPELINING") ? SweepWriteMethod.PipelinedEnvelope : SweepWriteMethod.SingleCommand);
+            byte[] payload;
+            if (writeMethod == SweepWriteMethod.PipelinedEnvelope)
+            {
+                (payload, commands) = EnvelopePayload.Build(size);
+            }
+            else
+            {
+                (payload, commands) = (SingleCommandPayload.Build(size), 1);
+            }
+
             // A server that answers RCPT slowly (lookups, load) is not a lost write: the wait is the full timeout,
             // counted from the last reply, so a session fails only when replies stop.
             var wait = _timeout;
             var watch = Stopwatch.StartNew();
-            await connection.SendAsync(payload, _timeout, cancellationToken, $"[{size} bytes of pipelined envelope, {commands} commands, in one write]");
+            var what = writeMethod == SweepWriteMethod.PipelinedEnvelope ? $"pipelined envelope, {commands} commands" : "one NOOP with padding";
+            await connection.SendAsync(payload, _timeout, cancellationToken, $"[{size} bytes of {what}, in one write]");
             var completed = await WaitWhileRepliesFlowAsync(connection, 2 + commands, wait, cancellationToken);
             var replies = Math.Max(0, connection.ReplyCount - 2);
             var elapsed = watch.Elapsed.TotalMilliseconds;
@@ -157,13 +211,18 @@ internal sealed class PayloadSweeper : IDisposable
                 detail = $"all {commands} replies in {Math.Round(elapsed).ToString(CultureInfo.InvariantCulture)} ms";
                 await connection.QuitAsync(TimeSpan.FromMilliseconds(200), cancellationToken);
             }
-            else if (connection.Closed && replies > 0 && connection.ReplyCode(1 + replies) is >= 400 and < 600)
+            else if (replies > 0 && IsServerLimit(connection, 1 + replies))
             {
-                // The server read our bytes and ended the session itself (e.g. Postfix under stress: "421 too many
-                // errors"): a server policy, not loss on the path, so this attempt says nothing about the size.
+                // The server read our bytes and ended the session at one of its limits (Exim: "554 Too many nonmail
+                // commands"; Postfix under stress: "421 too many errors"): a server policy, not loss on the path,
+                // so this attempt says nothing about the size.
                 var last = connection.ReplyLine(1 + replies);
                 connection.Abort();
-                return CouldNotRun($"the server ended the session after {replies} of {commands} replies: {last}");
+                return new SweepAttemptResult
+                {
+                    PayloadSize = size, Attempt = attempt, CouldNotRun = true, ServerLimit = true, Commands = commands, Method = writeMethod,
+                    RepliesReceived = replies, Detail = $"the server ended the session at its limit after {replies} of {commands} replies: {last}",
+                };
             }
             else
             {
@@ -182,6 +241,7 @@ internal sealed class PayloadSweeper : IDisposable
                 RepliesReceived = replies,
                 ReplyMs = completed ? Math.Round(elapsed, 3) : null,
                 Detail = detail,
+                Method = writeMethod,
             };
         }
     }

@@ -119,6 +119,31 @@ internal sealed class SmtpProbeConnection : IDisposable
         }
     }
 
+    /// <summary>Whether reply <paramref name="index"/> (an EHLO reply) lists <paramref name="keyword"/> as an extension.</summary>
+    public bool Advertises(int index, string keyword)
+    {
+        lock (_gate)
+        {
+            if (index >= _replies.Count || _replies[index].Code != 250)
+            {
+                return false;
+            }
+
+            // The first line is the greeting; each later line starts with one keyword.
+            for (var i = 1; i < _replies[index].Lines.Count; i++)
+            {
+                var line = _replies[index].Lines[i].Trim();
+                var end = line.IndexOf(' ');
+                if (string.Equals(end < 0 ? line : line.Substring(0, end), keyword, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     public int ReplyCode(int index)
     {
         lock (_gate)

@@ -15,8 +15,11 @@ internal sealed class SweepAnalysis
 
     public int[] Passing { get; private set; } = System.Array.Empty<int>();
 
-    /// <summary>Sizes whose every attempt failed before the write (the sweep could not judge them).</summary>
+    /// <summary>Sizes no attempt measured (failed before the write, or ended by a server limit): Inconclusive, never passed.</summary>
     public int[] NotRun { get; private set; } = System.Array.Empty<int>();
+
+    /// <summary>At least one session was ended by a server limit (the server was reached; it refused to go on).</summary>
+    public bool ServerLimited { get; private set; }
 
     /// <summary>A failing size lies below a passing one: loss of particular sizes, not an MTU limit.</summary>
     public bool NonMonotonic { get; private set; }
@@ -26,6 +29,7 @@ internal sealed class SweepAnalysis
 
     public static SweepAnalysis From(IEnumerable<SweepAttemptResult> attempts)
     {
+        attempts = attempts.ToList();
         var entries = new List<PayloadSweepEntry>();
         foreach (var group in attempts.GroupBy(a => a.PayloadSize).OrderBy(g => g.Key))
         {
@@ -33,6 +37,10 @@ internal sealed class SweepAnalysis
             var failures = ran.Count(a => !a.Completed);
             var passed = ran.Count(a => a.Completed);
             var sample = ran.LastOrDefault(a => !a.Completed) ?? ran.FirstOrDefault(a => a.Completed) ?? group.Last();
+            var outcome = ran.Count == 0 ? SweepOutcome.Inconclusive
+                : passed == 0 ? SweepOutcome.Lost
+                : failures > 0 ? SweepOutcome.Intermittent
+                : SweepOutcome.Passed;
             entries.Add(new PayloadSweepEntry
             {
                 PayloadSize = group.Key,
@@ -44,6 +52,8 @@ internal sealed class SweepAnalysis
                 RepliesReceived = sample.RepliesReceived,
                 ReplyMs = ran.FirstOrDefault(a => a.Completed)?.ReplyMs,
                 Detail = sample.Detail,
+                Outcome = outcome,
+                Method = sample.Method,
             });
         }
 
@@ -54,6 +64,7 @@ internal sealed class SweepAnalysis
             Intermittent = entries.Where(e => e.Intermittent).Select(e => e.PayloadSize).ToArray(),
             Passing = entries.Where(e => e.Attempts > 0 && !e.Failed).Select(e => e.PayloadSize).ToArray(),
             NotRun = entries.Where(e => e.Attempts == 0).Select(e => e.PayloadSize).ToArray(),
+            ServerLimited = attempts.Any(a => a.ServerLimit),
         };
 
         if (analysis.Failing.Length > 0)

@@ -20,4 +20,9 @@ internal sealed class SweepAttemptResult
     public double? ReplyMs { get; init; }
 
     public string? Detail { get; init; }
+
+    public SweepWriteMethod Method { get; init; }
+
+    /// <summary>The server ended the session at one of its own limits (a 421/554 close, "too many …"): says nothing about the size.</summary>
+    public bool ServerLimit { get; init; }
 }

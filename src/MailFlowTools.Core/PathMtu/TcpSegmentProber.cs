@@ -160,9 +160,13 @@ internal sealed class TcpSegmentProber : IDisposable
         var before = connection.TcpInfo();
         var payloadSize = (before.SendMss ?? clamp) + 100;
         payloadSize = Math.Min(EnvelopePayload.MaxPayloadSize, Math.Max(EnvelopePayload.MinPayloadSize, payloadSize));
-        var (payload, commands) = EnvelopePayload.Build(payloadSize);
+        // RFC 2920: a pipelined group only to a server that offers PIPELINING; otherwise one padded NOOP.
+        var pipelining = connection.Advertises(1, "PIPELINING");
+        var (payload, commands) = pipelining ? EnvelopePayload.Build(payloadSize) : (SingleCommandPayload.Build(payloadSize), 1);
         var watch = Stopwatch.StartNew();
-        await connection.SendAsync(payload, _timeout, cancellationToken, $"[{payloadSize} bytes of pipelined envelope, {commands} commands, in one write]");
+        await connection.SendAsync(payload, _timeout, cancellationToken, pipelining
+            ? $"[{payloadSize} bytes of pipelined envelope, {commands} commands, in one write]"
+            : $"[{payloadSize} bytes of one NOOP with padding, in one write]");
 
         var outcome = MtuProbeOutcome.Lost;
         int? reported = null;

@@ -1,7 +1,8 @@
 namespace MailFlowTools.Core.Smtp;
 
 /// <summary>The stages of a probe session, in the order they happen.</summary>
-public enum SmtpStage
+// long, not int: ConvertTo-Json (Windows PowerShell 5.1 and PowerShell 7) writes 64-bit enums by name (docs/architecture.md).
+public enum SmtpStage : long
 {
     Connect,
     Banner,

@@ -1,7 +1,8 @@
 namespace MailFlowTools.Core.Smtp;
 
 /// <summary>How one stage of an SMTP session ended.</summary>
-public enum SmtpStageOutcome
+// long, not int: ConvertTo-Json (Windows PowerShell 5.1 and PowerShell 7) writes 64-bit enums by name (docs/architecture.md).
+public enum SmtpStageOutcome : long
 {
     /// <summary>The stage did what it should (2xx/3xx reply, connected, handshake done, body acknowledged).</summary>
     Ok,

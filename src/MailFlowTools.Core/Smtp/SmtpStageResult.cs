@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using MailFlowTools.Core.Findings;
+using MailFlowTools.Core.Results;
 
 namespace MailFlowTools.Core.Smtp;
 
@@ -10,6 +11,8 @@ namespace MailFlowTools.Core.Smtp;
 /// </summary>
 public sealed class SmtpStageResult : IHasFindings
 {
+    private IReadOnlyList<Finding> _findings = Readable.List<Finding>(null);
+
     /// <summary>Identifies the session; every stage of one session shares it (and the transcript lines carry it).</summary>
     public string SessionId { get; init; } = string.Empty;
 
@@ -67,7 +70,7 @@ public sealed class SmtpStageResult : IHasFindings
     public string? Recipient { get; init; }
 
     /// <summary>The EHLO extensions, on Ehlo and EhloTls stages.</summary>
-    public string[] Capabilities { get; init; } = Array.Empty<string>();
+    public ReadableList<string> Capabilities { get; init; } = Readable.List<string>(null);
 
     /// <summary>StartTls stage: negotiated protocol, e.g. "Tls13".</summary>
     public string? TlsProtocol { get; init; }
@@ -83,5 +86,7 @@ public sealed class SmtpStageResult : IHasFindings
     /// <summary>"Valid", or what is wrong with the certificate and its chain.</summary>
     public string? CertificateStatus { get; init; }
 
-    public IReadOnlyList<Finding> Findings { get; init; } = Array.Empty<Finding>();
+    public IReadOnlyList<Finding> Findings { get => _findings; init => _findings = Readable.List(value); }
+
+    public override string ToString() => ReplyCode is { } code ? $"{Stage} {Outcome} {code}" : $"{Stage} {Outcome}";
 }

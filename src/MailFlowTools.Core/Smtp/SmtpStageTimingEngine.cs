@@ -37,6 +37,8 @@ public sealed class SmtpStageTimingEngine
     private SmtpCapabilities _plainCapabilities = SmtpCapabilities.None;
     private SmtpTlsInfo? _tls;
     private readonly SecretRedactor _secrets;
+    private int _recipientsAccepted;
+    private int _recipientsRefused;
 
     private SmtpStageTimingEngine(SmtpStageTimingOptions options, IEngineReporter reporter, Action<SmtpStageResult>? onStage)
     {
@@ -785,6 +787,10 @@ public sealed class SmtpStageTimingEngine
         return false;
     }
 
+    /// <summary>A pipelined DATA refused because every recipient was refused ("554 no valid recipients") adds nothing.</summary>
+    private bool IsConsequenceOfRefusedRecipients(StageRecorder rec) =>
+        rec.Stage == SmtpStage.Data && rec.Outcome == SmtpStageOutcome.Rejected && _recipientsAccepted == 0 && _recipientsRefused > 0;
+
     /// <summary>A stage that failed without a more specific finding still makes the run a problem (CLI exit 1).</summary>
     private Finding FailureFinding(StageRecorder rec)
     {
@@ -1056,9 +1062,23 @@ public sealed class SmtpStageTimingEngine
 
     private void Finish(StageRecorder rec, double? endMs = null)
     {
+        if (rec.Stage == SmtpStage.RcptTo)
+        {
+            _recipientsAccepted += rec.Outcome == SmtpStageOutcome.Ok ? 1 : 0;
+            _recipientsRefused += rec.Outcome == SmtpStageOutcome.Rejected ? 1 : 0;
+        }
+
         if (rec.Outcome != SmtpStageOutcome.Ok && rec.Stage != SmtpStage.Quit && !rec.Findings.Any(f => f.IsProblem))
         {
-            rec.Findings.Add(FailureFinding(rec));
+            if (rec.Stage == SmtpStage.RcptTo && rec.Outcome == SmtpStageOutcome.Rejected && rec.Reply is not null)
+            {
+                // The server's recipient policy, not a failure of the path or the session.
+                rec.Findings.Add(RecipientRefusal.Finding(rec.Recipient ?? string.Empty, rec.Reply, _options.ProbeRecipient || _options.To.Count == 0));
+            }
+            else if (!IsConsequenceOfRefusedRecipients(rec))
+            {
+                rec.Findings.Add(FailureFinding(rec));
+            }
         }
 
         var start = rec.WireStartMs ?? rec.StartMs;

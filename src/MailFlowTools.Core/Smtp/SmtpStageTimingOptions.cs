@@ -17,6 +17,12 @@ public sealed class SmtpStageTimingOptions
     /// <summary>Recipients. Empty: postmaster at the host's domain (see <see cref="SmtpEnvelope.DefaultRecipient"/>).</summary>
     public IReadOnlyList<string> To { get; init; } = Array.Empty<string>();
 
+    /// <summary>
+    /// <see cref="To"/> is an address the tool chose to reach RCPT (Debug-MailFlow's postmaster@domain), not the
+    /// caller's: its refusal is reported as Info. Empty <see cref="To"/> counts as chosen by the tool.
+    /// </summary>
+    public bool ProbeRecipient { get; init; }
+
     /// <summary>Bytes of message data after 354, headers included, before the final "."; 0 for the default (1 KiB).</summary>
     public int MessageSize { get; init; }
 

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Diagnosis;
+using MailFlowTools.Progress;
 using MailFlowTools.Transformations;
 
 namespace MailFlowTools.Commands;
@@ -94,7 +95,9 @@ public sealed class DebugMailFlowCommand : AsyncCmdlet
             TimeoutSeconds = TimeoutSeconds,
         };
         var reportPath = ReportPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ReportPath);
-        await DebugMailFlowRunner.RunAsync(_inputs, options, reportPath, Emit, EmitError, Reporter, cancellationToken);
+        // Each engine run gets its own bar under the diagnosis bar (the EDNS probes run two at once).
+        var probes = new DiagnosisProgressProbes(this, Reporter);
+        await DebugMailFlowRunner.RunAsync(_inputs, options, reportPath, Emit, EmitError, Reporter, cancellationToken, probes);
     }
 
     /// <summary>A domain string, or an object's NextHopDomain / DomainName / Domain / Name and LastError.</summary>

@@ -14,14 +14,15 @@ public sealed class FindMtuBlackHoleCommand : AsyncCmdlet
 {
     /// <summary>Host names or addresses; Get-SendConnector's SmartHosts, Test-NetConnection's RemoteAddress and similar bind by property name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Address", "Exchange", "HostName", "SmartHost", "RemoteAddress", "IPAddress")]
+    [Alias("Address", "Exchange", "HostName", "SmartHosts", "SmartHost", "RemoteAddress", "IPAddress")]
     [ValidateNotNullOrEmpty]
     public string[] ComputerName { get; set; } = Array.Empty<string>();
 
     [Parameter]
     public MtuProbeMethod Method { get; set; } = MtuProbeMethod.Auto;
 
-    [Parameter]
+    /// <summary>The TCP port for the TCP method and the size sweep; a Test-MxPath hop's Port binds here.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public int Port { get; set; } = 25;
 
     /// <summary>Smallest IP packet size to try (IPv4 68..65535, IPv6 1280..65535); 0 for the method's default.</summary>

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.Smtp;
+using MailFlowTools.Progress;
 
 namespace MailFlowTools.Commands;
 
@@ -15,11 +16,19 @@ namespace MailFlowTools.Commands;
 [OutputType(typeof(SmtpStageResult))]
 public sealed class GetSmtpStageTimingCommand : AsyncCmdlet
 {
-    /// <summary>The SMTP server: a host name or an IP address. Binds from Get-SendConnector's SmartHosts, Resolve-DnsName's NameExchange…</summary>
+    /// <summary>The first target's progress bar; each further target counts up from it.</summary>
+    public const int ProgressActivityId = 25;
+
+    private int _targets;
+
+    /// <summary>
+    /// SMTP servers: host names or IP addresses, one session each. Binds from a Test-MxPath hop's Address (the
+    /// address that hop tested, ahead of its Exchange), Get-SendConnector's SmartHosts, Resolve-DnsName's NameExchange…
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Exchange", "HostName", "SmartHost", "Fqdn", "Address", "RemoteAddress", "NameExchange")]
+    [Alias("Address", "SmartHosts", "SmartHost", "NameExchange", "Exchange", "HostName", "RemoteAddress", "Fqdn")]
     [ValidateNotNullOrEmpty]
-    public string ComputerName { get; set; } = string.Empty;
+    public string[] ComputerName { get; set; } = Array.Empty<string>();
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(1, 65535)]
@@ -84,9 +93,18 @@ public sealed class GetSmtpStageTimingCommand : AsyncCmdlet
             Secrets = credential.Redactor;
         }
 
+        foreach (var computerName in ComputerName)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await RunOneAsync(computerName, credential, cancellationToken);
+        }
+    }
+
+    private async Task RunOneAsync(string computerName, SmtpCredential? credential, CancellationToken cancellationToken)
+    {
         var options = new SmtpStageTimingOptions
         {
-            ComputerName = ComputerName,
+            ComputerName = computerName,
             Port = Port,
             From = From,
             To = To,
@@ -103,13 +121,19 @@ public sealed class GetSmtpStageTimingCommand : AsyncCmdlet
             AllowInsecureAuth = AllowInsecureAuth.IsPresent,
         };
 
+        var bar = new SmtpStageProgress(Reporter, ProgressActivityId + _targets++, computerName, Port);
+        bar.Start();
         try
         {
-            await SmtpStageTimingEngine.RunAsync(options, Reporter, Emit, cancellationToken);
+            await SmtpStageTimingEngine.RunAsync(options, Reporter, stage => { bar.Stage(stage); Emit(stage); }, cancellationToken);
         }
         catch (MailFlowException ex) when (!ex.IsInvalidInvocation)
         {
             EmitError(ex);
+        }
+        finally
+        {
+            bar.Complete();
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -17,7 +18,9 @@ public sealed class ResolveSmtpStatusCommand : AsyncCmdlet
     /// <summary>A reply ("451 4.4.0 …"), a code ("4.4.7") or a whole NDR; Get-Queue's LastError binds here.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = TextSet)]
     [Alias("LastError", "RecipientStatus", "Status", "StatusCode", "Reply")]
+    [AllowNull]
     [AllowEmptyString]
+    [AllowEmptyCollection]
     public string[] Text { get; set; } = System.Array.Empty<string>();
 
     /// <summary>Files that hold an NDR or DSN (for example a saved .eml or a copied NDR body).</summary>
@@ -27,13 +30,20 @@ public sealed class ResolveSmtpStatusCommand : AsyncCmdlet
 
     protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
-        var inputs = ParameterSetName == PathSet ? ReadFiles() : Text;
+        IReadOnlyList<string?> inputs = ParameterSetName == PathSet ? ReadFiles() : Text ?? new string?[] { null };
         foreach (var input in inputs)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (string.IsNullOrWhiteSpace(input) && MyInvocation.ExpectingInput)
+            {
+                // A queue that is not retrying has LastError $null: nothing to explain, and no error either.
+                Reporter.Verbose("An input without status text (such as a queue with no LastError) was skipped.");
+                continue;
+            }
+
             try
             {
-                Emit(SmtpStatusResolver.Resolve(input));
+                Emit(SmtpStatusResolver.Resolve(input ?? string.Empty));
             }
             catch (MailFlowException ex) when (!ex.IsInvalidInvocation)
             {

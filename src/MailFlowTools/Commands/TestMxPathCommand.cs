@@ -20,9 +20,12 @@ public sealed class TestMxPathCommand : AsyncCmdlet
 {
     private readonly List<string> _domains = new();
 
-    /// <summary>Domains to test. Get-AcceptedDomain (DomainName) and Get-Queue (NextHopDomain) objects bind directly.</summary>
+    /// <summary>
+    /// Domains to test. Get-AcceptedDomain (DomainName), Get-Queue (NextHopDomain) and Get-SendConnector
+    /// (AddressSpaces, ahead of the connector's Name) objects bind directly.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Domain", "Name", "NextHopDomain")]
+    [Alias("NextHopDomain", "AddressSpaces", "Domain", "Name")]
     [MailDomainTransformation]
     [ValidateNotNullOrEmpty]
     public string[] DomainName { get; set; } = Array.Empty<string>();

@@ -278,7 +278,7 @@ public class SmtpStageTimingEngineTests
         var rcpt = Stage(results, SmtpStage.RcptTo);
         Assert.Equal(SmtpStageOutcome.Rejected, rcpt.Outcome);
         Assert.Equal("5.1.1", rcpt.EnhancedStatus);
-        Assert.Equal(FindingCodes.SmtpSessionFailed, Assert.Single(rcpt.Findings).Code);
+        Assert.Equal(FindingCodes.RecipientRefused, Assert.Single(rcpt.Findings).Code);
         Assert.Equal(SmtpStage.Quit, results[^1].Stage);
         Assert.DoesNotContain(results, r => r.Stage == SmtpStage.Data);
     }

@@ -1,7 +1,8 @@
 namespace MailFlowTools.Core.Dns.Reachability;
 
 /// <summary>Why a probe was sent.</summary>
-public enum EdnsProbeKind
+// long, not int: ConvertTo-Json (Windows PowerShell 5.1 and PowerShell 7) writes 64-bit enums by name (docs/architecture.md).
+public enum EdnsProbeKind : long
 {
     /// <summary>Part of the buffer-size × transport matrix.</summary>
     Matrix,

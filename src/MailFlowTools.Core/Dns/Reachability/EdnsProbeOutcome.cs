@@ -1,7 +1,8 @@
 namespace MailFlowTools.Core.Dns.Reachability;
 
 /// <summary>What one reachability probe got back.</summary>
-public enum EdnsProbeOutcome
+// long, not int: ConvertTo-Json (Windows PowerShell 5.1 and PowerShell 7) writes 64-bit enums by name (docs/architecture.md).
+public enum EdnsProbeOutcome : long
 {
     /// <summary>A complete answer (any RCODE other than the error ones below, NXDOMAIN included).</summary>
     Answer,

@@ -1,12 +1,15 @@
 using System;
 using System.Collections.Generic;
 using MailFlowTools.Core.Findings;
+using MailFlowTools.Core.Results;
 
 namespace MailFlowTools.Core.Dns.Reachability;
 
 /// <summary>Which answers from one server address arrive, at which sizes, over which transports, and why not.</summary>
 public sealed class EdnsReachabilityResult : IHasFindings
 {
+    private IReadOnlyList<Finding> _findings = Readable.List<Finding>(null);
+
     /// <summary>The server address probed (with ":port" when not 53).</summary>
     public string Server { get; init; } = string.Empty;
 
@@ -17,7 +20,7 @@ public sealed class EdnsReachabilityResult : IHasFindings
 
     public DnsRecordType Type { get; init; }
 
-    public EdnsProbe[] Probes { get; init; } = Array.Empty<EdnsProbe>();
+    public ReadableList<EdnsProbe> Probes { get; init; } = Readable.List<EdnsProbe>(null);
 
     /// <summary>The largest response, in bytes, that arrived over UDP.</summary>
     public int LargestUdpAnswer { get; init; }
@@ -51,5 +54,7 @@ public sealed class EdnsReachabilityResult : IHasFindings
 
     public double ElapsedMs { get; init; }
 
-    public IReadOnlyList<Finding> Findings { get; init; } = Array.Empty<Finding>();
+    public IReadOnlyList<Finding> Findings { get => _findings; init => _findings = Readable.List(value); }
+
+    public override string ToString() => $"{Server} {Name} {Type}: largest UDP answer {LargestUdpAnswer.ToString(System.Globalization.CultureInfo.InvariantCulture)} bytes";
 }

@@ -1,12 +1,15 @@
 using System;
 using System.Collections.Generic;
 using MailFlowTools.Core.Findings;
+using MailFlowTools.Core.Results;
 
 namespace MailFlowTools.Core.Smtp.Status;
 
 /// <summary>What an SMTP reply, enhanced status code or NDR/DSN means, and what to test next.</summary>
 public sealed class SmtpStatusResult : IHasFindings
 {
+    private IReadOnlyList<Finding> _findings = Readable.List<Finding>(null);
+
     /// <summary>The text that was interpreted (on one line, first 300 characters).</summary>
     public string InputText { get; init; } = string.Empty;
 
@@ -58,10 +61,12 @@ public sealed class SmtpStatusResult : IHasFindings
     public bool PointsAtNetworkPath { get; init; }
 
     /// <summary>Cmdlets that test each possible cause, most useful first.</summary>
-    public string[] SuggestedCmdlets { get; init; } = Array.Empty<string>();
+    public ReadableList<string> SuggestedCmdlets { get; init; } = Readable.List<string>(null);
 
     /// <summary>Ready-to-run command lines, with the recipient domain filled in where it is known.</summary>
-    public string[] SuggestedCommands { get; init; } = Array.Empty<string>();
+    public ReadableList<string> SuggestedCommands { get; init; } = Readable.List<string>(null);
 
-    public IReadOnlyList<Finding> Findings { get; init; } = Array.Empty<Finding>();
+    public IReadOnlyList<Finding> Findings { get => _findings; init => _findings = Readable.List(value); }
+
+    public override string ToString() => EnhancedStatus ?? ReplyCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? InputText;
 }
