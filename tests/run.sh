@@ -160,8 +160,12 @@ if [ -f "$trx_dir/xunit.trx" ]; then
   python3 - "$trx_dir/xunit.trx" <<'PY'
 import sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+root = ET.parse(sys.argv[1]).getroot()
+c = root.find(".//t:ResultSummary/t:Counters", ns)
+if c is not None:
+    print(f"xunit: {c.get('total')} tests, {c.get('passed')} passed, {c.get('failed')} failed")
 skipped = []
-for r in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
+for r in root.iterfind(".//t:UnitTestResult", ns):
     if r.get("outcome") == "NotExecuted":
         message = r.find("t:Output/t:ErrorInfo/t:Message", ns)
         skipped.append((r.get("testName"), (message.text or "").strip() if message is not None else "(no reason given)"))

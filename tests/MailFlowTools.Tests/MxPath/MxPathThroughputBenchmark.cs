@@ -14,8 +14,9 @@ namespace MailFlowTools.Tests.MxPath;
 /// <summary>
 /// 500 domains through the real SMTP prober against a loopback server that greets after a delay standing in
 /// for an Internet round trip: -ThrottleLimit 32 against 1. A measurement, not a CI check: it runs only with
-/// MAILFLOW_BENCH=1 and prints its figures.
+/// MAILFLOW_BENCH=1 and prints its figures. Category Benchmark keeps it out of tests/run.sh's default filter.
 /// </summary>
+[Trait("Category", "Benchmark")]
 public sealed class MxPathThroughputBenchmark
 {
     private readonly ITestOutputHelper _output;
