@@ -91,6 +91,37 @@ public sealed class OtherMtaLabTests
     }
 
     [LabTheory]
+    [InlineData("exim.mta.test")]
+    [InlineData("smtpd.mta.test")]
+    public void The_MX_walk_reaches_each_MTA_without_a_finding(string domain)
+    {
+        var (exit, results, raw) = Run("Test-MxPath", domain, "--dns-server", BindHealthy, "--all-hops");
+        var r = results[0];
+
+        Assert.True(exit == 0, raw);
+        Assert.True(r.GetProperty("Reachable").GetBoolean(), raw);
+        Assert.DoesNotContain(r.GetProperty("Findings").EnumerateArray(), f => f.GetProperty("Severity").GetString() != "Info");
+    }
+
+    [LabTheory]
+    [InlineData(EximV4, "Auto")]
+    [InlineData(OpenSmtpdV6, "Auto")]
+    [InlineData(EximV4, "Tcp")]
+    [InlineData(OpenSmtpdV4, "Tcp")]
+    public void The_path_MTU_search_to_each_MTA_is_clean(string address, string method)
+    {
+        var pipeliningRefusals = Sessions(OpenSmtpdLog, "Pipelining not supported");
+        var (exit, results, raw) = Run("Find-MtuBlackHole", address, "--method", method);
+        var r = results[0];
+
+        Assert.True(exit == 0, raw);
+        Assert.Equal(1500, r.GetProperty("PathMtu").GetInt32());
+        Assert.False(r.GetProperty("BlackHole").GetBoolean(), raw);
+        Assert.DoesNotContain(r.GetProperty("Findings").EnumerateArray(), f => f.GetProperty("Severity").GetString() != "Info");
+        Assert.Equal(pipeliningRefusals, Sessions(OpenSmtpdLog, "Pipelining not supported"));
+    }
+
+    [LabTheory]
     [InlineData(EximSizeLossV4, "PipelinedEnvelope")]
     [InlineData(OpenSmtpdSizeLossV4, "SingleCommand")]
     public void Size_loss_in_front_of_each_MTA_is_found_to_the_byte(string address, string method)
