@@ -519,11 +519,11 @@ t_dns_big_ok() {
     echo "big.lab.test MX via $1 over UDP: $size bytes"
 }
 
-t_dns_big_lost() {
-    local out rc=0
-    out=$(cx "${DIG[@]}" "@$1" big.lab.test MX +dnssec +bufsize=4096 +norec) || rc=$?
+t_dns_big_lost() { # ADDR [NAME]
+    local out rc=0 name=${2:-big.lab.test}
+    out=$(cx "${DIG[@]}" "@$1" "$name" MX +dnssec +bufsize=4096 +norec +ignore) || rc=$?
     { [ "$rc" != 0 ] && ! grep -q 'status:' <<<"$out"; } || { echo "$out"; return 1; }
-    echo "big.lab.test MX via $1: no answer (dig exit $rc: $(grep -m1 -o 'timed out\|no servers could be reached' <<<"$out"))"
+    echo "$name MX via $1: no answer (dig exit $rc: $(grep -m1 -o 'timed out\|no servers could be reached' <<<"$out"))"
 }
 
 t_dns_small_ok() {
@@ -533,11 +533,11 @@ t_dns_small_ok() {
     echo "healthy.lab.test MX via $1: $(msg_size "$out") bytes, answered"
 }
 
-t_dns_big_tcp_ok() {
-    local out
-    out=$(cx "${DIG[@]}" "@$1" big.lab.test MX +dnssec +tcp +norec) || { echo "$out"; return 1; }
+t_dns_big_tcp_ok() { # ADDR [NAME]
+    local out name=${2:-big.lab.test}
+    out=$(cx "${DIG[@]}" "@$1" "$name" MX +dnssec +tcp +norec) || { echo "$out"; return 1; }
     { grep -q 'status: NOERROR' <<<"$out" && grep -q '(TCP)' <<<"$out"; } || { echo "$out"; return 1; }
-    echo "big.lab.test MX via $1 over TCP: $(msg_size "$out") bytes"
+    echo "$name MX via $1 over TCP: $(msg_size "$out") bytes"
 }
 
 t_dns_small_buf_retries_tcp() {
