@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Tests.Smtp;
@@ -31,6 +32,7 @@ internal sealed class LimitingSmtpBehaviour
         if (Interlocked.Increment(ref _sessions) > MaxSessions)
         {
             await s.WriteAsync("421 4.7.0 too many connections from your host\r\n", ct);
+            s.Socket.Shutdown(SocketShutdown.Both);
             return;
         }
 
@@ -43,6 +45,7 @@ internal sealed class LimitingSmtpBehaviour
             {
                 Interlocked.Increment(ref _pipeliningViolations);
                 await s.WriteAsync("500 5.5.1 Invalid command: Pipelining not supported\r\n", ct);
+                s.Socket.Shutdown(SocketShutdown.Both);
                 return;
             }
 
@@ -50,6 +53,7 @@ internal sealed class LimitingSmtpBehaviour
             if (verb is "RSET" or "NOOP" && ++nonMail > NonMailLimit)
             {
                 await s.WriteAsync("554 Too many nonmail commands\r\n", ct);
+                s.Socket.Shutdown(SocketShutdown.Both);
                 return;
             }
 
