@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Findings;
 using MailFlowTools.Core.PathMtu;
+using MailFlowTools.Tests.Smtp;
 
 namespace MailFlowTools.Tests.PathMtu;
 
@@ -27,22 +28,23 @@ public sealed class SweepServerLimitTests
     [Fact]
     public async Task A_server_without_PIPELINING_gets_one_padded_command_per_write()
     {
-        using var server = new LimitingSmtpServer(pipelining: false);
+        var behaviour = new LimitingSmtpBehaviour { Pipelining = false };
+        await using var server = new FakeSmtpServer(behaviour.RunAsync);
         var sizes = new[] { 100, 512, 513, 1025, 1460, 2050 };
         var result = await SweepAsync(server.Port, sizes);
 
-        Assert.Equal(0, server.PipeliningViolations);
+        Assert.Equal(0, behaviour.PipeliningViolations);
         Assert.Equal(sizes, result.Sweep.Select(e => e.PayloadSize));
         Assert.All(result.Sweep, e => Assert.Equal(SweepOutcome.Passed, e.Outcome));
         Assert.All(result.Sweep, e => Assert.Equal(SweepWriteMethod.SingleCommand, e.Method));
         Assert.DoesNotContain(result.Findings, f => f.IsProblem);
-        Assert.Equal(sizes.Length, server.Sessions);
+        Assert.Equal(sizes.Length, server.Sessions.Count);
     }
 
     [Fact]
     public async Task Every_default_size_is_measured_under_an_Exim_like_non_mail_limit()
     {
-        using var server = new LimitingSmtpServer(pipelining: true, nonMailLimit: 10);
+        await using var server = new FakeSmtpServer(new LimitingSmtpBehaviour { NonMailLimit = 10 }.RunAsync);
         var result = await SweepAsync(server.Port, MtuProbeOptions.DefaultSweepSizes);
 
         Assert.Equal(MtuProbeOptions.DefaultSweepSizes, result.Sweep.Select(e => e.PayloadSize));
@@ -51,26 +53,26 @@ public sealed class SweepServerLimitTests
         Assert.DoesNotContain(result.Findings, f => f.IsProblem);
 
         // One session per size: nothing had to be retried.
-        Assert.Equal(MtuProbeOptions.DefaultSweepSizes.Length, server.Sessions);
+        Assert.Equal(MtuProbeOptions.DefaultSweepSizes.Length, server.Sessions.Count);
     }
 
     [Fact]
     public async Task A_size_beyond_the_non_mail_limit_is_measured_again_as_one_command()
     {
-        using var server = new LimitingSmtpServer(pipelining: true, nonMailLimit: 10);
+        await using var server = new FakeSmtpServer(new LimitingSmtpBehaviour { NonMailLimit = 10 }.RunAsync);
         var result = await SweepAsync(server.Port, new[] { 8000 });
 
         var entry = Assert.Single(result.Sweep);
         Assert.Equal(SweepOutcome.Passed, entry.Outcome);
         Assert.Equal(SweepWriteMethod.SingleCommand, entry.Method);
         Assert.DoesNotContain(result.Findings, f => f.IsProblem);
-        Assert.Equal(2, server.Sessions);
+        Assert.Equal(2, server.Sessions.Count);
     }
 
     [Fact]
     public async Task Sizes_no_session_could_measure_are_inconclusive_and_named_in_a_warning()
     {
-        using var server = new LimitingSmtpServer(pipelining: true, maxSessions: 3);
+        await using var server = new FakeSmtpServer(new LimitingSmtpBehaviour { MaxSessions = 3 }.RunAsync);
         var sizes = new[] { 300, 400, 512, 513, 600, 700, 800, 900 };
         var result = await SweepAsync(server.Port, sizes);
 
@@ -84,6 +86,6 @@ public sealed class SweepServerLimitTests
         Assert.False(result.BlackHole);
 
         // Bounded: each size opens at most its first attempt, the retries and one single-command retry.
-        Assert.True(server.Sessions <= sizes.Length * 4, server.Sessions + " sessions");
+        Assert.True(server.Sessions.Count <= sizes.Length * 4, server.Sessions.Count + " sessions");
     }
 }
