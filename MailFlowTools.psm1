@@ -15,7 +15,7 @@ if ($null -eq $moduleBase) {
 
 # Format data is loaded here rather than through the manifest, so that the manifest imports from the
 # repository root too; the views apply to the result types only, so loading them twice is harmless.
-Update-FormatData -PrependPath ([System.IO.Path]::Combine($moduleBase, 'MailFlowTools.Format.ps1xml'))
+Update-FormatData -PrependPath ([System.IO.Path]::Combine($moduleBase, 'MailFlowTools.Format.ps1xml')), ([System.IO.Path]::Combine($moduleBase, 'MailFlowTools.Deserialized.Format.ps1xml'))
 
 $binary = Import-Module -Name ([System.IO.Path]::Combine($moduleBase, $framework, 'MailFlowTools.dll')) -PassThru -ErrorAction Stop
 # Type data after the assembly, whose converter rebuilds results that arrive through jobs, remoting or

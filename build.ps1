@@ -44,6 +44,14 @@ foreach ($framework in 'netstandard2.0', 'net8.0') {
 
 Copy-Item -LiteralPath (Join-Path $root 'MailFlowTools.psd1'), (Join-Path $root 'MailFlowTools.psm1') -Destination $moduleOut -Force
 Copy-Item -LiteralPath (Join-Path $root 'src/MailFlowTools/MailFlowTools.Format.ps1xml'), (Join-Path $root 'src/MailFlowTools/MailFlowTools.Types.ps1xml') -Destination $moduleOut -Force
+# Results that arrive through Invoke-Command stay Deserialized.* (remoting deserializes without the session's type
+# data, so they are not rebuilt): the same views, derived here, apply to them under those names.
+$views = [xml](Get-Content -Raw -LiteralPath (Join-Path $moduleOut 'MailFlowTools.Format.ps1xml'))
+foreach ($typeName in $views.SelectNodes('//TypeName[starts-with(normalize-space(.), "MailFlowTools.")]')) {
+    $typeName.InnerText = 'Deserialized.' + $typeName.InnerText.Trim()
+}
+foreach ($viewName in $views.SelectNodes('//View/Name')) { $viewName.InnerText = 'Deserialized.' + $viewName.InnerText.Trim() }
+$views.Save((Join-Path $moduleOut 'MailFlowTools.Deserialized.Format.ps1xml'))
 Copy-Item -LiteralPath (Join-Path $root 'en-US') -Destination $moduleOut -Recurse -Force
 # The per-framework folders carry their own copy of the format and type files; the module loads the root ones.
 Get-ChildItem -Path $moduleOut -Recurse -Include 'MailFlowTools.Format.ps1xml', 'MailFlowTools.Types.ps1xml' |

@@ -214,3 +214,61 @@ Describe 'JSON a person and a SIEM can read' {
         $enums | Where-Object { [Enum]::GetUnderlyingType($_) -ne [long] } | ForEach-Object FullName | Should -BeNullOrEmpty
     }
 }
+
+Describe 'The scheduled-task runbook in README and about_MailFlowTools' {
+    BeforeAll {
+        $readme = Get-Content -Raw -LiteralPath (Join-Path $script:RepoRoot 'README.md')
+        $script:Runbook = [regex]::Match($readme, '(?s)<!-- runbook:start[^>]*-->\s*```powershell\r?\n(.*?)```').Groups[1].Value
+        $about = Get-Content -Raw -LiteralPath (Join-Path $script:RepoRoot 'en-US/about_MailFlowTools.help.txt')
+        $script:AboutText = $about -replace '(?m)^        ', ''
+    }
+
+    It 'is the same code in README and in about_MailFlowTools' {
+        $script:Runbook | Should -Not -BeNullOrEmpty
+        foreach ($line in $script:Runbook -split '\r?\n' | Where-Object { $_ }) {
+            $script:AboutText.Contains($line) | Should -BeTrue -Because "about_MailFlowTools shows the runbook line $line"
+        }
+    }
+
+    It 'records every domain from every server, then alerts only on a changed verdict' {
+        if (-not $script:InLab) { Set-ItResult -Skipped -Because 'the lab is not up in this namespace'; return }
+        $csv = Join-Path $TestDrive 'mxpath.csv'
+        $code = $script:Runbook.Replace("'C:\MailFlow\mxpath.csv'", "'$csv'")
+        # Lab domains stand in for the accepted domains, two names for the transport servers; each "server" is a
+        # job (a separate process whose results arrive serialized, as over remoting) tagged with PSComputerName.
+        $modules = Split-Path -Parent (Split-Path -Parent $script:ModulePath)
+        $run = [scriptblock]::Create(@'
+param($Code, $Modules)
+$env:PSModulePath = $Modules + [IO.Path]::PathSeparator + $env:PSModulePath
+function Get-AcceptedDomain { [pscustomobject]@{ DomainName = 'cname.lab.test' }; [pscustomobject]@{ DomainName = 'refused.lab.test' } }
+function Get-TransportService { [pscustomobject]@{ Name = 'tx1' }; [pscustomobject]@{ Name = 'tx2' } }
+function Invoke-Command([string[]] $ComputerName, [scriptblock] $ScriptBlock) {
+    $jobs = foreach ($server in $ComputerName) { @{ Server = $server; Job = Start-Job -ScriptBlock $ScriptBlock } }
+    foreach ($j in $jobs) {
+        $j.Job | Wait-Job -Timeout 120 | Receive-Job | Add-Member -NotePropertyName PSComputerName -NotePropertyValue $j.Server -PassThru -Force
+        $j.Job | Remove-Job -Force
+    }
+}
+. ([scriptblock]::Create($Code)) 3>&1 | ForEach-Object { "$_" }
+'@)
+        if ($script:ModulePath -notlike (Join-Path $modules 'MailFlowTools*')) { Set-ItResult -Skipped -Because 'the module under test is not in a module folder'; return }
+
+        $first = @(& $run $code $modules)
+        $first | Should -BeNullOrEmpty -Because 'the first run only records'
+        $rows = @(Import-Csv $csv)
+        $rows.Count | Should -Be 4
+        ($rows | Where-Object { $_.Server -eq 'tx1' -and $_.DomainName -eq 'refused.lab.test' }).Verdict | Should -Be 'Reachable=False AllHopsFailed'
+        ($rows | Where-Object { $_.Server -eq 'tx2' -and $_.DomainName -eq 'cname.lab.test' }).SelectedPort | Should -Be '25'
+
+        # tx2's last verdict for cname.lab.test differs from what it will find now: one alert, for that pair only.
+        $changed = $rows | Where-Object { $_.Server -eq 'tx2' -and $_.DomainName -eq 'cname.lab.test' } | Select-Object *
+        $changed.Verdict = 'Reachable=False AllHopsFailed'
+        $changed | Export-Csv $csv -Append -NoTypeInformation
+        $second = @(& $run $code $modules)
+        $second.Count | Should -Be 1
+        $second[0] | Should -BeLike 'tx2 to cname.lab.test: now Reachable=True*'
+
+        @(& $run $code $modules) | Should -BeNullOrEmpty -Because 'nothing changed since the last run'
+        @(Import-Csv $csv).Count | Should -Be 13
+    }
+}
