@@ -57,7 +57,8 @@ extras_addresses() {
 # The new addresses' faults, added to the router's table next to the existing rules (nothing is flushed).
 extras_nft() {
     local chain rules
-    nft_has() { in_ns "$NSR" nft list chain inet mfl "$1" 2>/dev/null | grep -qF "$2"; }
+    # the listing is read whole first: grep -q closing the pipe early would fail it under pipefail
+    nft_has() { local listing; listing=$(in_ns "$NSR" nft list chain inet mfl "$1" 2>/dev/null) && grep -qF "$2" <<<"$listing"; }
     for chain in lab_forward; do
         for rules in "ip daddr 198.51.100.38 jump size_loss" "ip6 daddr 2001:db8:5::38 jump size_loss" \
                      "ip daddr 198.51.100.39 jump size_loss" "ip6 daddr 2001:db8:5::39 jump size_loss"; do
