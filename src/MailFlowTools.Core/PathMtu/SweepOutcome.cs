@@ -1,7 +1,8 @@
 namespace MailFlowTools.Core.PathMtu;
 
 /// <summary>What the sweep learned about one payload size.</summary>
-public enum SweepOutcome
+// long, not int: ConvertTo-Json (Windows PowerShell 5.1 and PowerShell 7) writes 64-bit enums by name (docs/architecture.md).
+public enum SweepOutcome : long
 {
     /// <summary>Every attempt that ran got all its replies.</summary>
     Passed,
