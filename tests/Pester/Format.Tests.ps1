@@ -19,7 +19,7 @@ BeforeDiscovery {
         @{ Type = 'MxPathRecord'; Verdict = 'Problem'; Shows = 'no A or AAAA record' }
         @{ Type = 'MtuProbeResult'; Verdict = 'Findings'; Shows = 'SizeSpecificLoss' }
         @{ Type = 'MtuProbeAttempt'; Verdict = 'Outcome'; Shows = 'Lost' }
-        @{ Type = 'PayloadSweepEntry'; Verdict = 'Failed'; Shows = '0 of 21 replies' }
+        @{ Type = 'PayloadSweepEntry'; Verdict = 'Outcome'; Shows = 'Lost' }
         @{ Type = 'MailFlowDiagnosis'; Verdict = 'Cause'; Shows = 'PmtudBlackHole' }
         @{ Type = 'StagedFinding'; Verdict = 'Code'; Shows = 'TransferStalled' }
         @{ Type = 'Finding'; Verdict = 'Code'; Shows = 'NoBannerAfterConnect' }

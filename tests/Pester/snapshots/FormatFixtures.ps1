@@ -81,11 +81,11 @@ function Get-MailFlowFormatFixture {
         [MailFlowTools.Core.PathMtu.MtuProbeAttempt]@{ Method = 'Icmp'; Round = 1; Size = 1500; RequestedSize = 1500; Attempt = 1; Outcome = 'TooBig'; ReportedMtu = 1400; ReportedBy = '198.51.100.1' }
     )
     $sweep = @(
-        [MailFlowTools.Core.PathMtu.PayloadSweepEntry]@{ PayloadSize = 512; Attempts = 1; Failures = 0; Commands = 11; RepliesReceived = 11; ReplyMs = 2.488; Detail = 'all 11 replies in 2 ms' }
-        [MailFlowTools.Core.PathMtu.PayloadSweepEntry]@{ PayloadSize = 513; Attempts = 3; Failures = 3; Failed = $true; Commands = 11; RepliesReceived = 0; Detail = '0 of 11 replies within 2000 ms' }
-        [MailFlowTools.Core.PathMtu.PayloadSweepEntry]@{ PayloadSize = 514; Attempts = 1; Failures = 0; Commands = 11; RepliesReceived = 11; ReplyMs = 2.1; Detail = 'all 11 replies in 2 ms' }
-        [MailFlowTools.Core.PathMtu.PayloadSweepEntry]@{ PayloadSize = 1024; Attempts = 2; Failures = 1; Intermittent = $true; Commands = 21; RepliesReceived = 21; ReplyMs = 3.0; Detail = 'lost once, answered on retry' }
-        [MailFlowTools.Core.PathMtu.PayloadSweepEntry]@{ PayloadSize = 1025; Attempts = 3; Failures = 3; Failed = $true; Commands = 21; RepliesReceived = 0; Detail = '0 of 21 replies within 2000 ms' }
+        [MailFlowTools.Core.PathMtu.PayloadSweepEntry]@{ PayloadSize = 512; Outcome = 'Passed'; Method = 'PipelinedEnvelope'; Attempts = 1; Failures = 0; Commands = 11; RepliesReceived = 11; ReplyMs = 2.488; Detail = 'all 11 replies in 2 ms' }
+        [MailFlowTools.Core.PathMtu.PayloadSweepEntry]@{ PayloadSize = 513; Outcome = 'Lost'; Method = 'PipelinedEnvelope'; Attempts = 3; Failures = 3; Failed = $true; Commands = 11; RepliesReceived = 0; Detail = '0 of 11 replies within 2000 ms' }
+        [MailFlowTools.Core.PathMtu.PayloadSweepEntry]@{ PayloadSize = 514; Outcome = 'Passed'; Method = 'PipelinedEnvelope'; Attempts = 1; Failures = 0; Commands = 11; RepliesReceived = 11; ReplyMs = 2.1; Detail = 'all 11 replies in 2 ms' }
+        [MailFlowTools.Core.PathMtu.PayloadSweepEntry]@{ PayloadSize = 1024; Outcome = 'Intermittent'; Method = 'PipelinedEnvelope'; Attempts = 2; Failures = 1; Intermittent = $true; Commands = 21; RepliesReceived = 21; ReplyMs = 3.0; Detail = 'lost once, answered on retry' }
+        [MailFlowTools.Core.PathMtu.PayloadSweepEntry]@{ PayloadSize = 1025; Outcome = 'Lost'; Method = 'SingleCommand'; Attempts = 3; Failures = 3; Failed = $true; Commands = 21; RepliesReceived = 0; Detail = '0 of 21 replies within 2000 ms' }
     )
     $mtuResults = @(
         [MailFlowTools.Core.PathMtu.MtuProbeResult]@{ ComputerName = '198.51.100.27'; Address = '198.51.100.27'; AddressFamily = 'IPv4'; Method = 'Icmp'; MethodsUsed = [MailFlowTools.Core.PathMtu.MtuProbeMethod[]]('Icmp', 'Tcp'); IcmpTransport = 'RawSocket'; Port = 25; PathMtu = 1400; LargestPassedSize = 1400; SmallestLostSize = 1401; BlackHole = $true; LocalMtu = 1500; KernelTcpMtuProbing = 0; ProbesSent = 93; Rounds = 2; ElapsedMs = 1248.3; Probes = $mtuProbes[0..3]; Findings = [MailFlowTools.Core.Findings.Finding[]]@($blackHole) }
