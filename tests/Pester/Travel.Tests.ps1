@@ -201,7 +201,8 @@ Describe 'JSON a person and a SIEM can read' {
             $type = $queue.Dequeue()
             if (-not $seen.Add($type)) { continue }
             foreach ($property in $type.GetProperties()) {
-                $propertyType = [Nullable]::GetUnderlyingType($property.PropertyType) ?? $property.PropertyType
+                $propertyType = $property.PropertyType
+                if ([Nullable]::GetUnderlyingType($propertyType)) { $propertyType = [Nullable]::GetUnderlyingType($propertyType) }
                 $candidates = @($propertyType) + @($propertyType.GetGenericArguments()) + @($propertyType.GetElementType() | Where-Object { $_ })
                 foreach ($candidate in $candidates) {
                     if ($candidate.IsEnum) { $enums += $candidate }
