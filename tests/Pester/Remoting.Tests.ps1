@@ -4,6 +4,14 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:TxState = '/run/mfl/transport'
+    $script:Transport = Join-Path $script:RepoRoot 'tests/lab/transport.sh'
+    # In the lab the servers are brought up here when they are not (and taken down again afterwards), so that
+    # these tests run wherever the lab tests run.
+    $script:BroughtUp = $false
+    if ((Test-MailFlowLab) -and -not (Test-Path -LiteralPath (Join-Path $script:TxState 'tx2/sshd.pid'))) {
+        & bash $script:Transport up 2>&1 | Write-Host
+        $script:BroughtUp = $LASTEXITCODE -eq 0
+    }
     $script:Ready = (Test-MailFlowLab) -and (Test-Path -LiteralPath (Join-Path $script:TxState 'tx2/sshd.pid'))
     $script:Servers = @{ '203.0.113.2' = 'tx1'; '203.0.113.18' = 'tx2' }
     $script:Remote = @{
@@ -22,6 +30,10 @@ BeforeAll {
                 }
             })
     }
+}
+
+AfterAll {
+    if ($script:BroughtUp) { & bash $script:Transport down 2>&1 | Write-Host }
 }
 
 Describe 'Debug-MailFlow on every transport server at once (Invoke-Command -HostName over SSH)' {

@@ -201,7 +201,8 @@ Describe 'JSON a person and a SIEM can read' {
             $type = $queue.Dequeue()
             if (-not $seen.Add($type)) { continue }
             foreach ($property in $type.GetProperties()) {
-                $propertyType = [Nullable]::GetUnderlyingType($property.PropertyType) ?? $property.PropertyType
+                $propertyType = $property.PropertyType
+                if ([Nullable]::GetUnderlyingType($propertyType)) { $propertyType = [Nullable]::GetUnderlyingType($propertyType) }
                 $candidates = @($propertyType) + @($propertyType.GetGenericArguments()) + @($propertyType.GetElementType() | Where-Object { $_ })
                 foreach ($candidate in $candidates) {
                     if ($candidate.IsEnum) { $enums += $candidate }
@@ -239,6 +240,7 @@ Describe 'The scheduled-task runbook in README and about_MailFlowTools' {
         $modules = Split-Path -Parent (Split-Path -Parent $script:ModulePath)
         $run = [scriptblock]::Create(@'
 param($Code, $Modules)
+$saved = $env:PSModulePath
 $env:PSModulePath = $Modules + [IO.Path]::PathSeparator + $env:PSModulePath
 function Get-AcceptedDomain { [pscustomobject]@{ DomainName = 'cname.lab.test' }; [pscustomobject]@{ DomainName = 'refused.lab.test' } }
 function Get-TransportService { [pscustomobject]@{ Name = 'tx1' }; [pscustomobject]@{ Name = 'tx2' } }
@@ -249,7 +251,7 @@ function Invoke-Command([string[]] $ComputerName, [scriptblock] $ScriptBlock) {
         $j.Job | Remove-Job -Force
     }
 }
-. ([scriptblock]::Create($Code)) 3>&1 | ForEach-Object { "$_" }
+try { . ([scriptblock]::Create($Code)) 3>&1 | ForEach-Object { "$_" } } finally { $env:PSModulePath = $saved }
 '@)
         if ($script:ModulePath -notlike (Join-Path $modules 'MailFlowTools*')) { Set-ItResult -Skipped -Because 'the module under test is not in a module folder'; return }
 
