@@ -29,7 +29,14 @@ if ($ResultPath) {
     $configuration.TestResult.OutputPath = $ResultPath
     $configuration.TestResult.OutputFormat = 'NUnitXml'
 }
-$result = Invoke-Pester -Configuration $configuration
+try {
+    $result = Invoke-Pester -Configuration $configuration
+}
+catch {
+    # Pester itself failed (a bad path, a broken configuration): no tally, and a failed run.
+    Write-Host "Pester $version could not run: $($_.Exception.Message)"
+    exit 1
+}
 
 # A container that failed to load (syntax error, BeforeAll throwing) is a failure even if no test ran.
 $broken = @($result.Containers | Where-Object { $_.Result -eq 'Failed' -and -not $_.Passed }).Count
