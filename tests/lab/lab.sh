@@ -6,7 +6,7 @@
 #   lab.sh status     show what is running; exit 0 only if the lab is complete
 #   lab.sh selftest   prove every fault with standard tools; "N passed, N failed"
 #   lab.sh delivered [--recipients|--queued]  messages (recipients, or messages queued at all) since lab-up
-#   lab.sh deliveries [--queued|--pending]  "QUEUEID<tab>recipient" per delivery (or queue IDs queued / in flight)
+#   lab.sh deliveries [--queued|--pending|--message-ids]  "QUEUEID<tab>recipient" per delivery (or queue IDs)
 #   lab.sh wan-delay [MS]  show or set the distant MX's one-way delay (.35; default 20 ms)
 #   lab.sh exec CMD…  run CMD inside the client namespace (mfl-client)
 #   lab.sh extras [up|status]  add Exim, OpenSMTPD and BIND to a running lab (lab-extras.sh; part of up)
@@ -497,23 +497,25 @@ cmd_delivered() {
 # Read-only listing of Postfix's log by message identity, for the no-delivery checks:
 #   (default)  one "QUEUEID<tab>recipient" line per recipient delivered (status=sent)
 #   --queued   one queue ID per message that entered the queue at all (completed DATA)
+#   --message-ids  "QUEUEID<tab><message-id>" per message that entered the queue
 #   --pending  queue IDs still in flight: queued and not yet removed, or past cleanup in the last 5 s with their
 #              SMTP session still open (the final "." may just have been accepted); empty once the log has settled
 cmd_deliveries() {
     [ -f "$STATE/postfix.log" ] || return 0
     local mode=${1:-sent}
-    case $mode in sent|--queued|--pending) ;; *) usage ;; esac
+    case $mode in sent|--queued|--pending|--message-ids) ;; *) usage ;; esac
     awk -v mode="$mode" -v now="$(date +%H:%M:%S)" '
         function sod(t, p) { split(t, p, ":"); return p[1] * 3600 + p[2] * 60 + p[3] }
         { id = $6; sub(/:$/, "", id); prog = $5; sub(/\[.*/, "", prog); pid = $5; gsub(/^[^[]*\[|\]:$/, "", pid) }
         prog == "postfix/smtpd" && $7 ~ /^client=/ { session[pid] = session[pid] " " id; next }
         prog == "postfix/smtpd" && $6 == "disconnect" {
             n = split(session[pid], ids, " "); for (i = 1; i <= n; i++) closed[ids[i]] = 1; session[pid] = ""; next }
-        prog == "postfix/cleanup" && $7 ~ /^message-id=/ { cleaned[id] = sod($3); next }
+        prog == "postfix/cleanup" && $7 ~ /^message-id=/ { cleaned[id] = sod($3); mid[id] = substr($7, 12); next }
         prog == "postfix/qmgr" && $7 ~ /^from=/ { queued[id] = 1; if (mode == "--queued") print id; next }
         prog == "postfix/qmgr" && $7 == "removed" { removed[id] = 1; next }
         mode == "sent" && $7 ~ /^to=</ && / status=sent / { rcpt = $7; gsub(/^to=<|>,$/, "", rcpt); print id "\t" rcpt }
         END {
+            if (mode == "--message-ids") for (id in queued) print id "\t" mid[id]
             if (mode != "--pending") exit
             for (id in queued) if (!(id in removed)) print id
             for (id in cleaned) {

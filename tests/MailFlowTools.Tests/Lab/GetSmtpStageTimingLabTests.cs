@@ -55,6 +55,7 @@ public sealed class GetSmtpStageTimingLabTests
         Assert.True(body.GetProperty("BytesAcked").GetInt64() >= 1024, output);
         Assert.All(stages, s => Assert.Empty(s.GetProperty("Findings").EnumerateArray()));
 
+        lab.AssertNeverQueued(SessionIds(stages));
         Assert.Equal(delivered, lab.Delivered());
     }
 
@@ -74,7 +75,11 @@ public sealed class GetSmtpStageTimingLabTests
         Assert.Equal(250, end.GetProperty("ReplyCode").GetInt32());
         var reply = end.GetProperty("ReplyText").GetString()!;
         Assert.StartsWith("Ok: queued as", reply, StringComparison.Ordinal);
-        lab.ConfirmDelivered(nameof(Deliver_completes_exactly_one_message) + " " + host, reply, "postmaster@lab.test");
+        var queueId = lab.ConfirmDelivered(nameof(Deliver_completes_exactly_one_message) + " " + host, reply, "postmaster@lab.test");
+
+        // The control for the per-session check the other tests make: this session's Message-ID is found queued.
+        var session = Assert.Single(SessionIds(stages).Distinct());
+        Assert.Equal(queueId, Assert.Contains(session, lab.QueuedProbeSessions()));
         Assert.Equal(delivered + 1, lab.Delivered());
         Assert.Equal(queued + 1, lab.Queued());
     }
@@ -128,6 +133,7 @@ public sealed class GetSmtpStageTimingLabTests
         Assert.Equal(100_000, body.GetProperty("BytesSent").GetInt64());
         Assert.True(body.GetProperty("BytesAcked").GetInt64() >= 100_000, output);
         Assert.DoesNotContain(stages.SelectMany(s => s.GetProperty("Findings").EnumerateArray()), f => f.GetProperty("Code").GetString() == "TransferStalled");
+        lab.AssertNeverQueued(SessionIds(stages));
         Assert.Equal(delivered, lab.Delivered());
     }
 
@@ -154,6 +160,9 @@ public sealed class GetSmtpStageTimingLabTests
         var eod = Stage(stages, "EndOfData");
         Assert.Equal("Timeout", eod.GetProperty("Outcome").GetString());
         Assert.Contains(eod.GetProperty("Findings").EnumerateArray(), f => f.GetProperty("Code").GetString() == "EndOfDataSplitFails");
+
+        // This session's own message never reached the queue; the count also catches any other delivery.
+        lab.AssertNeverQueued(SessionIds(stages));
         Assert.Equal(delivered, lab.Delivered());
     }
 
@@ -192,6 +201,9 @@ public sealed class GetSmtpStageTimingLabTests
         using var doc = JsonDocument.Parse(r.StandardOutput);
         return (r.ExitCode, doc.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray(), output);
     }
+
+    private static IEnumerable<string> SessionIds(JsonElement[] stages) =>
+        stages.Select(s => s.GetProperty("SessionId").GetString()!);
 
     private static JsonElement Stage(JsonElement[] stages, string name) => stages.Single(s => s.GetProperty("Stage").GetString() == name);
 

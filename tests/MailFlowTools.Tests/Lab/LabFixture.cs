@@ -174,6 +174,37 @@ public sealed class LabFixture : IDisposable
         return queueId;
     }
 
+    /// <summary>
+    /// The probe sessions whose message entered Postfix's queue (Message-ID &lt;SessionId.probe@mailflowtools.invalid&gt;),
+    /// with the queue ID, once the log has settled.
+    /// </summary>
+    public Dictionary<string, string> QueuedProbeSessions()
+    {
+        WaitForSettledLog();
+        var r = Lab(DefaultLimit, "deliveries", "--message-ids");
+        if (r.ExitCode != 0)
+        {
+            throw new InvalidOperationException("lab.sh deliveries --message-ids failed: " + r.StandardOutput + r.StandardError);
+        }
+
+        const string suffix = ".probe@mailflowtools.invalid>";
+        return r.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('\t'))
+            .Where(f => f.Length == 2 && f[1].StartsWith('<') && f[1].EndsWith(suffix, StringComparison.Ordinal))
+            .GroupBy(f => f[1][1..^suffix.Length])
+            .ToDictionary(g => g.Key, g => g.First()[0]);
+    }
+
+    /// <summary>Fails if the message of one of these probe sessions entered Postfix's queue; other traffic does not count.</summary>
+    public void AssertNeverQueued(IEnumerable<string> sessionIds)
+    {
+        var ids = sessionIds.Distinct().ToList();
+        Assert.NotEmpty(ids);
+        var queued = QueuedProbeSessions();
+        var leaked = ids.Where(queued.ContainsKey).Select(id => id + " as " + queued[id]).ToList();
+        Assert.True(leaked.Count == 0, "queued by Postfix: " + string.Join("; ", leaked));
+    }
+
     /// <summary>Every delivery since lab-up as (queue ID, recipient), from lab.sh deliveries.</summary>
     public HashSet<(string QueueId, string Recipient)> Deliveries()
     {
