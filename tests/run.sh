@@ -7,13 +7,6 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 start=$SECONDS
 
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
-  else
-    echo "node and npm are needed for the PowerShell syntax checks (apt-get install nodejs npm)." >&2
-  fi
-fi
 if [ "$(id -u)" = 0 ]; then
   # The lab's Debian packages (installed with their services kept from starting); the lab fixture brings it up.
   bash tests/lab/lab.sh install
@@ -25,11 +18,6 @@ if [ "$(id -u)" = 0 ]; then
   if ! command -v chromium >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null || echo "chromium could not be installed; the report rendering tests will be skipped." >&2
   fi
-fi
-
-if [ ! -d tests/syntax/node_modules/tree-sitter-powershell ]; then
-  echo "Installing the PowerShell grammar (npm)"
-  (cd tests/syntax && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 dotnet build MailFlowTools.slnx -c Release --nologo -v q -clp:ErrorsOnly

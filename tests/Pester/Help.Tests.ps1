@@ -145,23 +145,23 @@ Describe 'Help for <_>' -ForEach $ExpectedCmdlets {
         $Parameters | Where-Object { $_ -notin $documented } | Should -BeNullOrEmpty -Because 'every parameter needs help'
         $documented | Where-Object { $_ -notin $Parameters } | Should -BeNullOrEmpty -Because 'help must not describe parameters that are gone'
         foreach ($parameter in $Help.parameters.parameter) {
-            ($parameter.description.Text -join ' ').Trim().Length | Should -BeGreaterThan 10 -Because "-$($parameter.name) needs a description"
+            ($parameter.description.Text -join ' ').Trim().Length | Should -BeGreaterThan 10 -Because ('-{0} needs a description' -f $parameter.name)
         }
     }
 
     It 'gives each parameter its real type, position and pipeline input' {
         foreach ($parameter in $Help.parameters.parameter) {
             $metadata = $Command.Parameters[$parameter.name]
-            $parameter.type.name | Should -Be $metadata.ParameterType.FullName -Because "-$($parameter.name)"
+            $parameter.type.name | Should -Be $metadata.ParameterType.FullName -Because ('-' + $parameter.name)
             $attributes = @($metadata.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] })
             $positions = @($attributes | Where-Object { $_.Position -ge 0 } | ForEach-Object Position | Select-Object -Unique)
             $expectedPosition = if ($positions.Count -gt 0) { [string]$positions[0] } else { 'named' }
-            $parameter.position | Should -Be $expectedPosition -Because "-$($parameter.name)"
+            $parameter.position | Should -Be $expectedPosition -Because ('-' + $parameter.name)
             $ways = @()
             if ($attributes | Where-Object ValueFromPipeline) { $ways += 'ByValue' }
             if ($attributes | Where-Object ValueFromPipelineByPropertyName) { $ways += 'ByPropertyName' }
             $expectedPipeline = if ($ways) { 'True ({0})' -f ($ways -join ', ') } else { 'False' }
-            $parameter.pipelineInput | Should -Be $expectedPipeline -Because "-$($parameter.name)"
+            $parameter.pipelineInput | Should -Be $expectedPipeline -Because ('-' + $parameter.name)
         }
     }
 
