@@ -7,11 +7,14 @@
 #   .39 / ::39  the same OpenSMTPD; 513- and 1025-byte segments lost
 #   .57 / ::57  BIND 9 authoritative for mta.test, healthy path (max-udp-size 1232, BIND's default)
 #   .58 / ::58  the same BIND; fragments from it dropped, UDP answers up to 4096 bytes
+#   .41 / ::41  the same Exim behind a PMTU black hole (the .27 rules: route MTU 1400 locked, the router's
+#               own frag-needed / packet-too-big quoting this address dropped)
+#   .42 / ::42  the same Exim behind the stall (the .29 rule: a flow stops after 64 kB client->server)
 #
 # exim4-daemon-light and opensmtpd conflict with postfix in Debian, so they are not installed: their
 # packages are unpacked into $MTA_ROOT and run from there. BIND comes from apt.
 
-EXTRA_OCTETS=(36 37 38 39 57 58)
+EXTRA_OCTETS=(36 37 38 39 41 42 57 58)
 MTA_ROOT=${MFL_MTA_ROOT:-/var/cache/mfl-lab/mta}
 MTA_DEBS=(exim4-daemon-light opensmtpd)
 # What the two unpacked daemons link against, and BIND.
@@ -52,6 +55,9 @@ extras_addresses() {
         grep -q "inet6 2001:db8:5::$o/" <<<"$have" || batch+="addr add 2001:db8:5::$o/64 dev s0 nodad"$'\n'
     done
     [ -z "$batch" ] || ip -n "$NSS" -batch - <<<"$batch"
+    # the Exim black hole's path MTU, as for .27 (replace: idempotent)
+    ip -n "$NSR" route replace 198.51.100.41/32 dev r1 mtu lock 1400
+    ip -n "$NSR" -6 route replace 2001:db8:5::41/128 dev r1 mtu lock 1400
 }
 
 # The new addresses' faults, added to the router's table next to the existing rules (nothing is flushed).
@@ -71,6 +77,19 @@ extras_nft() {
     }
     nft_has frag_drop "2001:db8:5::58" ||
         in_ns "$NSR" nft add rule inet mfl frag_drop ip6 saddr 2001:db8:5::58 exthdr frag exists counter drop
+    # stall in front of Exim (.42): the .29 rule
+    nft_has lab_forward "198.51.100.42" ||
+        in_ns "$NSR" nft add rule inet mfl lab_forward ip daddr 198.51.100.42 meta l4proto tcp ct original bytes '>' 65536 counter drop
+    nft_has lab_forward "2001:db8:5::42" ||
+        in_ns "$NSR" nft add rule inet mfl lab_forward ip6 daddr 2001:db8:5::42 meta l4proto tcp ct original bytes '>' 65536 counter drop
+    # PMTU black hole in front of Exim (.41): the router's own ICMP errors quoting it are dropped, as for .27
+    # (198.51.100.41 = 0xc6336429; nft lists the two 64-bit IPv6 halves as one 128-bit value)
+    nft_has icmp_filter "0xc6336429" ||
+        in_ns "$NSR" nft add rule inet mfl icmp_filter icmp type destination-unreachable icmp code frag-needed \
+            @th,192,32 0xc6336429 counter drop
+    nft_has icmp_filter "0x20010db8000500000000000000000041" ||
+        in_ns "$NSR" nft add rule inet mfl icmp_filter icmpv6 type packet-too-big \
+            @th,256,64 0x20010db800050000 @th,320,64 0x41 counter drop
 }
 
 extras_cert() { # DIR CN
@@ -79,10 +98,12 @@ extras_cert() { # DIR CN
     chmod 640 "$1/key.pem"
 }
 
+exim_conf() { sed -e "s|@STATE@|$STATE|g" -e "s|@ROOT@|$MTA_ROOT|g" "$HERE/conf/exim.conf.in"; }
+
 exim_start() {
     local d=$STATE/exim
     mkdir -p "$d/spool" "$d/log"
-    sed -e "s|@STATE@|$STATE|g" -e "s|@ROOT@|$MTA_ROOT|g" "$HERE/conf/exim.conf.in" >"$d/exim.conf"
+    exim_conf >"$d/exim.conf"
     extras_cert "$d" mx-exim.mta.test
     extras_users
     chgrp Debian-exim "$d/key.pem"
@@ -121,12 +142,17 @@ bind_ready() {
     out=$(in_ns "$NSS" dig @198.51.100.57 mta.test DNSKEY +dnssec +time=1 +tries=1 +norec 2>/dev/null) || return 1
     grep -q 'RRSIG.*DNSKEY' <<<"$out" || return 1
     out=$(in_ns "$NSS" dig @198.51.100.58 big.mta.test MX +dnssec +time=1 +tries=1 +norec 2>/dev/null) || return 1
+    grep -q 'RRSIG.*MX' <<<"$out" || return 1
+    out=$(in_ns "$NSS" dig @198.51.100.57 exim-stall.mta.test MX +dnssec +time=1 +tries=1 +norec 2>/dev/null) || return 1
     grep -q 'RRSIG.*MX' <<<"$out"
 }
 
 exim_ready() {
     local a
-    for a in 198.51.100.36 198.51.100.38 2001:db8:5::36 2001:db8:5::38; do listening "$a" 25 || return 1; done
+    for a in 198.51.100.36 198.51.100.38 198.51.100.41 198.51.100.42 2001:db8:5::36 2001:db8:5::38 \
+             2001:db8:5::41 2001:db8:5::42; do
+        listening "$a" 25 || return 1
+    done
 }
 
 smtpd_ready() {
@@ -138,12 +164,31 @@ extras_ready() { exim_ready && smtpd_ready && bind_ready; }
 
 EXTRA_PROCS=(exim opensmtpd named)
 
+# A running Exim or BIND from an older lab-extras.sh (fewer addresses, fewer names) is brought up to date:
+# Exim is restarted on its new configuration, BIND reloads the zone (SIGHUP). Nothing else is touched.
+extras_refresh() {
+    local pid
+    pid=$(cat "$STATE/pids/exim.pid" 2>/dev/null || true)
+    if pid_alive "$pid" && ! exim_conf | cmp -s - "$STATE/exim/exim.conf"; then
+        log "restarting Exim on its new configuration"
+        kill -TERM "$pid" 2>/dev/null || true
+        wait_for 5 eval '! pid_alive '"$pid" || kill -KILL "$pid" 2>/dev/null || true
+    fi
+    pid=$(cat "$STATE/pids/named.pid" 2>/dev/null || true)
+    if pid_alive "$pid" && ! cmp -s "$HERE/conf/mta.test.zone" "$STATE/bind/mta.test.zone"; then
+        log "reloading mta.test in BIND"
+        cp "$HERE/conf/mta.test.zone" "$STATE/bind/mta.test.zone"
+        kill -HUP "$pid"
+    fi
+}
+
 # Starts whatever of the extras is not running; the rest of the lab is left alone.
 extras_up() {
     local name pid
     extras_install
     extras_addresses
     extras_nft
+    extras_refresh
     for name in "${EXTRA_PROCS[@]}"; do
         pid=$(cat "$STATE/pids/$name.pid" 2>/dev/null || true)
         pid_alive "$pid" && continue
@@ -172,7 +217,7 @@ cmd_extras() {
     need_root
     case ${1:-up} in
         up) lock; cmd_status -q >/dev/null 2>&1 || base_ready || die "the lab is not up (run: $0 up)"; extras_up
-            echo "extras up: Exim .36/.38, OpenSMTPD .37/.39, BIND .57/.58 (and IPv6 twins)" ;;
+            echo "extras up: Exim .36/.38/.41/.42, OpenSMTPD .37/.39, BIND .57/.58 (and IPv6 twins)" ;;
         status) extras_status echo ;;
         *) die "extras: up|status" ;;
     esac
@@ -253,6 +298,9 @@ lane_extras() {
     check mta.opensmtpd.no-pipelining t_smtpd_no_pipelining
     check sizeloss.exim.v4            t_sizeloss 198.51.100.38 "512 1024" "513 1025"
     check sizeloss.opensmtpd.v4       t_single_command 198.51.100.39 "512 1024" "513 1025"
+    check pmtu.blackhole.exim.v4      t_pmtu_blackhole 198.51.100.41 "${PING_V4[@]}"
+    check pmtu.blackhole.exim.v6      t_pmtu_blackhole 2001:db8:5::41 "${PING_V6[@]}"
+    check stall.exim.v4               t_stall 198.51.100.42
     check dns.bind.big.healthy.v4     t_dns_big_answered 198.51.100.57 big.mta.test
     check dns.bind.big.healthy.v6     t_dns_big_answered 2001:db8:5::57 big.mta.test
     check dns.bind.big.fragdrop.v4    t_dns_big_lost 198.51.100.58 big.mta.test

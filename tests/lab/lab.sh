@@ -326,7 +326,8 @@ MailFlowTools lab is up (state: $STATE)
     .29 stall > 64 kB   .30 silent (no banner)   .31 fixup box        .32 refused
     .33 never answers   .35 distant MX (Postfix, $(cmd_wan_delay) ms each way)   ::40 AAAA-only MX        .53 Knot  .54 Knot, fragments dropped
     .55 Knot, TCP/53 blocked   .56 Unbound
-    .36 Exim  .37 OpenSMTPD  .38 Exim, size loss  .39 OpenSMTPD, size loss  .57 BIND  .58 BIND, fragments dropped
+    .36 Exim  .37 OpenSMTPD  .38 Exim, size loss  .39 OpenSMTPD, size loss  .41 Exim, PMTU black hole  .42 Exim, stall
+    .57 BIND  .58 BIND, fragments dropped
   run inside the client:  $0 exec CMD...
 EOF
 }

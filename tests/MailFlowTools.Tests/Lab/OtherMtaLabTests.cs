@@ -12,7 +12,8 @@ namespace MailFlowTools.Tests.Lab;
 /// <summary>
 /// Issue #19: right against every real MTA, not only Postfix. The lab's Exim 4 (.36, size loss on .38) and
 /// OpenSMTPD (.37, size loss on .39), in Debian's default behaviour, and BIND 9 for mta.test (.57 healthy, .58
-/// fragments dropped): every verb on a healthy path is clean, the faults get the same cause as through Postfix,
+/// fragments dropped), with Exim also behind the PMTU black hole (.41) and the stall (.42): every verb on a healthy
+/// path is clean, the faults get the same cause as through Postfix,
 /// and the probes stay within the README's per-host session budget and deliver nothing.
 /// </summary>
 [Collection(LabCollection.Name)]
@@ -25,6 +26,10 @@ public sealed class OtherMtaLabTests
     private const string OpenSmtpdV6 = "2001:db8:5::37";
     private const string EximSizeLossV4 = "198.51.100.38";
     private const string OpenSmtpdSizeLossV4 = "198.51.100.39";
+    private const string EximBlackHoleV4 = "198.51.100.41";
+    private const string EximBlackHoleV6 = "2001:db8:5::41";
+    private const string EximStallV4 = "198.51.100.42";
+    private const string EximStallV6 = "2001:db8:5::42";
     private const string BindHealthy = "198.51.100.57";
 
     /// <summary>The README's budget: one session per sweep size, at most four (first, two retries, one single-command retry).</summary>
@@ -136,10 +141,47 @@ public sealed class OtherMtaLabTests
     }
 
     [LabTheory]
+    [InlineData(EximBlackHoleV4)]
+    [InlineData(EximBlackHoleV6)]
+    public void The_PMTU_black_hole_in_front_of_Exim_is_found_at_1400(string address)
+    {
+        var (exit, results, raw) = Run("Find-MtuBlackHole", address, "--timeout-seconds", "2");
+        var r = results[0];
+
+        Assert.True(exit == 1, raw);
+        Assert.Equal(1400, r.GetProperty("PathMtu").GetInt32());
+        Assert.True(r.GetProperty("BlackHole").GetBoolean(), raw);
+        Assert.False(r.GetProperty("IcmpTooBigSeen").GetBoolean(), raw);
+        Assert.Contains(r.GetProperty("Findings").EnumerateArray(), f => f.GetProperty("Code").GetString() == "PmtudBlackHole");
+    }
+
+    [LabTheory]
+    [InlineData(EximStallV4)]
+    [InlineData(EximStallV6)]
+    public void A_100_kB_message_to_Exim_behind_the_stall_stops_at_the_64_kB_mark(string address)
+    {
+        var deliveredBefore = Delivered();
+        var (exit, stages, raw) = Run("Get-SmtpStageTiming", address, "--to", "postmaster@exim-stall.mta.test",
+            "--message-size", "100000", "--timeout-seconds", "5", "--start-tls", "Off");
+        var all = stages.EnumerateArray().ToList();
+        var body = all[^1];
+
+        Assert.True(exit == 1, raw);
+        Assert.Equal("Body", body.GetProperty("Stage").GetString());
+        Assert.Equal("Timeout", body.GetProperty("Outcome").GetString());
+        Assert.All(all.Take(all.Count - 1), s => Assert.Equal("Ok", s.GetProperty("Outcome").GetString()));
+        var stalled = Assert.Single(body.GetProperty("Findings").EnumerateArray(), f => f.GetProperty("Code").GetString() == "TransferStalled");
+        Assert.InRange(stalled.GetProperty("Evidence").GetProperty("StalledAtByte").GetInt64(), 50_000, 65_536);
+        Assert.Equal(deliveredBefore, Delivered());
+    }
+
+    [LabTheory]
     [InlineData("exim.mta.test", "None", "None", 0)]
     [InlineData("smtpd.mta.test", "None", "None", 0)]
     [InlineData("exim-sizeloss.mta.test", "SizeSpecificLoss", "Path", 1)]
     [InlineData("smtpd-sizeloss.mta.test", "SizeSpecificLoss", "Path", 1)]
+    [InlineData("exim-blackhole.mta.test", "PmtudBlackHole", "Path", 1)]
+    [InlineData("exim-stall.mta.test", "TransferStalled", "Path", 1)]
     public void Debug_MailFlow_through_each_MTA_names_the_same_cause_as_through_Postfix(string domain, string cause, string location, int expectedExit)
     {
         var eximBefore = Sessions(EximLog, @"SMTP connection from \[");
