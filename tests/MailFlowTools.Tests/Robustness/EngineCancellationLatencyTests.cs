@@ -84,7 +84,7 @@ public sealed class EngineCancellationLatencyTests
             "\n",
             "## Cancellation: StopProcessing (cmdlet path) mid-probe, in process",
             string.Empty,
-            "PowerShell cannot run here, so each cmdlet's engine call runs as the cmdlet runs it: inside PipelineDispatcher.Run on a pipeline thread, reports and results posted through the dispatcher. ",
+            "In process, each cmdlet's engine call runs as the cmdlet runs it (tests/Pester/Stop.Tests.ps1 measures the same in pwsh): inside PipelineDispatcher.Run on a pipeline thread, reports and results posted through the dispatcher. ",
             "Once the probe waits on a stalled loopback peer (30 s timeouts, +300 ms), PipelineDispatcher.Stop() — what AsyncCmdlet.StopProcessing calls — is called from another thread. ",
             FormattableString.Invariant($"Bound: both the pipeline thread's return and the end of the engine's own task ≤ {CliCancellationLatencyTests.LimitMs:0} ms after Stop."),
             string.Empty,

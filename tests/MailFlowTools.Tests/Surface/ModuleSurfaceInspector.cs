@@ -10,7 +10,7 @@ using System.Xml.Linq;
 namespace MailFlowTools.Tests.Surface;
 
 /// <summary>
-/// Checks a binary module's public surface from metadata alone (PowerShell cannot run here):
+/// Checks a binary module's public surface from metadata alone (this also holds where no PowerShell runs, such as the Windows PowerShell 5.1 build):
 /// approved verbs, [OutputType], manifest exports, MAML help completeness, and CLI parity.
 /// Returns violations as text so a broken fixture can prove each check bites.
 /// </summary>
