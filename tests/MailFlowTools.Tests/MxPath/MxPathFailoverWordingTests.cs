@@ -1,0 +1,64 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using MailFlowTools.Core.Findings;
+using MailFlowTools.Core.MxPath;
+using static MailFlowTools.Tests.MxPath.FakeMxResolver;
+
+namespace MailFlowTools.Tests.MxPath;
+
+/// <summary>
+/// Test-MxPath's wording where the MX mutation run found it untested: a failover to an equal-preference host reads
+/// differently from a failover to a backup, and a refusal with reply code 500 is already permanent.
+/// </summary>
+public class MxPathFailoverWordingTests
+{
+    private static readonly MxPathOptions Fast = new()
+    {
+        ConnectTimeout = TimeSpan.FromSeconds(1),
+        BannerTimeout = TimeSpan.FromSeconds(1),
+        StaggerDelay = TimeSpan.FromMilliseconds(40),
+    };
+
+    [Fact]
+    public async Task FailingOverToAnEqualPreferenceHostIsNotCalledABackup()
+    {
+        var dns = new FakeMxResolver().AddMx("equal.test", Target(10, "mx1.equal.test", "198.51.100.25"), Target(10, "mx2.equal.test", "198.51.100.28"));
+        var smtp = new FakeHopProber().On("198.51.100.25", MxHopOutcome.ConnectRefused);
+
+        var r = await Run(dns, smtp, "equal.test", Fast);
+
+        var f = Assert.Single(r.Findings, f => f.Code == FindingCodes.PrimaryDownSecondaryUp);
+        Assert.Equal("Mail reaches mx2.equal.test only after an equal-preference MX host failed: mx1.equal.test (preference 10): connection refused.", f.Message);
+    }
+
+    [Fact]
+    public async Task FailingOverToAHigherPreferenceHostIsCalledTheBackup()
+    {
+        var dns = new FakeMxResolver().AddMx("backup.test", Target(10, "mx1.backup.test", "198.51.100.25"), Target(20, "mx2.backup.test", "198.51.100.28"));
+        var smtp = new FakeHopProber().On("198.51.100.25", MxHopOutcome.ConnectRefused);
+
+        var r = await Run(dns, smtp, "backup.test", Fast);
+
+        var f = Assert.Single(r.Findings, f => f.Code == FindingCodes.PrimaryDownSecondaryUp);
+        Assert.Equal("The preferred MX host fails and mail only gets in through the backup mx2.backup.test (preference 20): mx1.backup.test (preference 10): connection refused.", f.Message);
+    }
+
+    [Fact]
+    public async Task ARefusalWithCode500IsPermanent()
+    {
+        var dns = new FakeMxResolver().AddMx("rcpt500.test", Target(10, "mx1.rcpt500.test", "198.51.100.25"));
+        var smtp = new FakeHopProber().On("198.51.100.25", MxHopOutcome.RecipientRejected, replyCode: 500, replyText: "5.5.2 Error: command not recognized");
+
+        var r = await Run(dns, smtp, "rcpt500.test", Fast with { Recipient = "user" });
+
+        var f = Assert.Single(r.Findings, f => f.Code == FindingCodes.RecipientRejected);
+        Assert.Equal(FindingSeverity.Error, f.Severity);
+        Assert.StartsWith("mx1.rcpt500.test [198.51.100.25] refused user@rcpt500.test: 500 5.5.2 Error: command not recognized. The refusal is permanent", f.Message, StringComparison.Ordinal);
+        Assert.Equal("user@rcpt500.test", f.Evidence["Recipient"]);
+    }
+
+    // On the thread pool, as the cmdlet and the CLI run it.
+    private static Task<MxPathResult> Run(FakeMxResolver dns, FakeHopProber smtp, string domain, MxPathOptions options) =>
+        Task.Run(() => new MxPathEngine(dns, smtp).TestAsync(domain, options, CancellationToken.None));
+}
