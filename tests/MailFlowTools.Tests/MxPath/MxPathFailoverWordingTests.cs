@@ -58,6 +58,43 @@ public class MxPathFailoverWordingTests
         Assert.Equal("user@rcpt500.test", f.Evidence["Recipient"]);
     }
 
+    [Fact]
+    public async Task BrokenIpv6ToOneHostNamesTheHostAndTheFailedAddress()
+    {
+        var dns = new FakeMxResolver().AddMx("v6.test", Target(10, "mx1.v6.test", "198.51.100.25", "2001:db8:5::25"));
+        var smtp = new FakeHopProber().On("2001:db8:5::25", MxHopOutcome.ConnectTimeout, delayMs: 10);
+
+        var r = await Run(dns, smtp, "v6.test", Fast);
+
+        var f = Assert.Single(r.Findings, f => f.Code == FindingCodes.Ipv6PathBroken);
+        Assert.Equal("IPv6 to mx1.v6.test fails (2001:db8:5::25 no answer to connect) where IPv4 to the same host works: IPv6-preferring senders lose time on every message, and IPv6-only senders cannot deliver.", f.Message);
+        Assert.StartsWith("Fix IPv6 routing or filtering towards mx1.v6.test", f.Recommendation, StringComparison.Ordinal);
+        Assert.Equal(("mx1.v6.test", "2001:db8:5::25 ConnectTimeout"), ((string)f.Evidence["Exchanges"], (string)f.Evidence["FailedIPv6"]));
+    }
+
+    [Theory]
+    [InlineData(true, "does not exist (NXDOMAIN)", "NXDOMAIN")]
+    [InlineData(false, "has no A or AAAA record", "no data")]
+    public async Task AnMxHostWithoutAddressSaysWhetherItExistsAtAll(bool nxDomain, string words, string lookup)
+    {
+        // NXDOMAIN comes back as a name error for both lookups; a name without addresses as no error and no records.
+        var ghost = new MxPathTarget
+        {
+            Preference = 10,
+            Exchange = "ghost.nx.test",
+            IPv4Error = nxDomain ? new MxDnsError { Name = "ghost.nx.test", RecordType = "A", Kind = MxDnsErrorKind.NameError } : null,
+            IPv6Error = nxDomain ? new MxDnsError { Name = "ghost.nx.test", RecordType = "AAAA", Kind = MxDnsErrorKind.NameError } : null,
+        };
+        var dns = new FakeMxResolver().AddMx("nx.test", ghost, Target(20, "mx2.nx.test", "198.51.100.28"));
+
+        var r = await Run(dns, new FakeHopProber(), "nx.test", Fast);
+
+        var f = Assert.Single(r.Findings, f => f.Code == FindingCodes.MxTargetHasNoAddress);
+        Assert.Equal(FindingSeverity.Warning, f.Severity);
+        Assert.Equal($"The MX host ghost.nx.test (preference 10) {words}, so senders skip it.", f.Message);
+        Assert.Equal(lookup, f.Evidence["Lookup"]);
+    }
+
     // On the thread pool, as the cmdlet and the CLI run it.
     private static Task<MxPathResult> Run(FakeMxResolver dns, FakeHopProber smtp, string domain, MxPathOptions options) =>
         Task.Run(() => new MxPathEngine(dns, smtp).TestAsync(domain, options, CancellationToken.None));
