@@ -19,11 +19,11 @@ declare -A scope=(
   [mxpath]='**/MxPath/MxPathAnalyzer.cs'
 )
 declare -A tests=(
-  [edns]='Dns.EdnsReachabilityAnalyzerTests Dns.EdnsReachabilityTests'
-  [cause]='Diagnosis.CauseAnalyzerTests Diagnosis.MailFlowDiagnosisEngineTests'
-  [smtp]='Smtp.BannerInspectorTests Smtp.CapturedReplyTests Smtp.SmtpReplyParserTests Smtp.SmtpStageTimingEngineTests'
-  [mtu]='PathMtu.OptionsAndFindingsTests PathMtu.EnvelopeAndSweepTests PathMtu.BoundarySearchTests'
-  [mxpath]='MxPath.MxPathEngineTests MxPath.MxPathBatchTests MxPath.SmtpHopFoldTests'
+  [edns]='Dns.EdnsReachabilityAnalyzerTests Dns.EdnsReachabilityTests Dns.EdnsComplianceFindingTests Dns.EdnsTcpNeedTests'
+  [cause]='Diagnosis.CauseAnalyzerTests Diagnosis.CauseVerdictDetailTests Diagnosis.MailFlowDiagnosisEngineTests'
+  [smtp]='Smtp.BannerInspectorTests Smtp.BannerMaskThresholdTests Smtp.CapturedReplyTests Smtp.SmtpReplyParserTests Smtp.SmtpStageTimingEngineTests'
+  [mtu]='PathMtu.OptionsAndFindingsTests PathMtu.MtuFindingWordingTests PathMtu.EnvelopeAndSweepTests PathMtu.SweepAnalysisSampleTests PathMtu.BoundarySearchTests'
+  [mxpath]='MxPath.MxPathEngineTests MxPath.MxPathFailoverWordingTests MxPath.MxPathBatchTests MxPath.SmtpHopFoldTests'
 )
 # Stryker takes a part of a file as character offsets (File.cs{start..end}): these span whole members, found by
 # the line that starts one and the line that starts the member after it.
