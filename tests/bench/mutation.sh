@@ -47,10 +47,6 @@ scope[smtp]+=" **/Smtp/SmtpStageTimingEngine.cs$(span "$engine" \
   'private Finding FailureFinding(' 'private static async Task WriteBodyAsync(' \
   'internal static SmtpStageOutcome OutcomeFor(' 'private (SmtpStage Stage, TimeSpan Timeout, int Expected) Classify(string command)')"
 
-# MUTATION_CONFIG=logic uses stryker-config.logic.json, which leaves string literals alone: Stryker cannot compile a
-# mutated string inside an evidence tuple ("Key", value), and then drops every mutant of the method around it
-# (EdnsReachabilityAnalyzer.Analyze, MxPathAnalyzer.AddAllFailedFindings). Reports go to <analyzer>-logic.
-config=stryker-config${MUTATION_CONFIG:+.$MUTATION_CONFIG}.json
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(edns cause smtp mtu mxpath)
 
@@ -67,12 +63,12 @@ for name in "${names[@]}"; do
   for glob in ${scope[$name]}; do mutate+=(--mutate "$glob"); done
   filter=''
   for class in ${tests[$name]}; do filter+="${filter:+|}FullyQualifiedName~MailFlowTools.Tests.$class"; done
-  out="$repo/TestResults/mutation/$name${MUTATION_CONFIG:+-$MUTATION_CONFIG}"
+  out="$repo/TestResults/mutation/$name"
   rm -rf "$out"; mkdir -p "$out"
   echo "== $name: ${scope[$name]} ($(date -u +%FT%TZ)); tests: ${tests[$name]}"
   start=$SECONDS
   # --disable-bail: a killed mutant's test run finishes instead of being aborted, which would restart the test host.
-  nice -n 19 dotnet-stryker --config-file "$work/tests/bench/mutation/$config" "${mutate[@]}" \
+  nice -n 19 dotnet-stryker --config-file "$work/tests/bench/mutation/stryker-config.json" "${mutate[@]}" \
     --test-case-filter "$filter" --disable-bail --output "$out" >"$out.log" 2>&1 || true
   echo "== $name took $((SECONDS - start)) s; $(grep -E 'final mutation score' "$out.log" | tail -1)"
 done

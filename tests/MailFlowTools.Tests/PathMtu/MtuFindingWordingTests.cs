@@ -163,6 +163,42 @@ public class MtuFindingWordingTests
         Assert.False(finding.Evidence.ContainsKey("PassingNeighbours")); // no passing size is 512 or 514
     }
 
+    [Theory]
+    [InlineData(1, ", after a suspected black hole", false, FindingSeverity.Info)]
+    [InlineData(2, ", always", false, FindingSeverity.Info)]
+    [InlineData(1, ", after a suspected black hole", true, FindingSeverity.Warning)]
+    public void KernelMtuProbingIsAWarningOnlyBesideABlackHole(int probing, string when, bool blackHole, FindingSeverity severity)
+    {
+        var verdict = blackHole
+            ? MtuVerdict.From(Ledger(Passed(1400), Lost(1401), Lost(1401, 2)), 2, tooBigObservable: true)
+            : Verdict(Passed(1500));
+
+        var finding = Assert.Single(Build(verdict, new LocalPathInfo { KernelTcpMtuProbing = probing }), f => f.Code == FindingCodes.KernelMtuProbingActive);
+
+        Assert.Equal(severity, finding.Severity);
+        Assert.Equal($"This host's TCP does its own path MTU probing (RFC 4821, net.ipv4.tcp_mtu_probing = {probing}{when}): its own sessions recover from a black hole after a stall, so mail sent from here can work while other senders fail.", finding.Message);
+        Assert.StartsWith("Judge the path by these probes", finding.Recommendation, System.StringComparison.Ordinal);
+        Assert.Equal(new Dictionary<string, object> { ["net.ipv4.tcp_mtu_probing"] = probing }, finding.Evidence);
+    }
+
+    [Fact]
+    public void EveryEnvelopeSizeFromOnePointUpFailingIsASizeLimit()
+    {
+        var sweep = SweepAnalysis.From(new[]
+        {
+            new SweepAttemptResult { PayloadSize = 500, Attempt = 1, Completed = true, Commands = 11, RepliesReceived = 11 },
+            new SweepAttemptResult { PayloadSize = 1400, Attempt = 1, Commands = 11, RepliesReceived = 4 },
+            new SweepAttemptResult { PayloadSize = 1500, Attempt = 1, Commands = 11, RepliesReceived = 2 },
+        });
+
+        var finding = Assert.Single(MtuFindings.Build(new MtuFindingInputs { Address = Address, Sweep = sweep }));
+
+        Assert.Equal((FindingCodes.SizeSpecificLoss, FindingSeverity.Warning), (finding.Code, finding.Severity));
+        Assert.Equal($"Every envelope write of 1400 bytes or more to {Address} got no complete reply, while smaller ones worked: this looks like a size limit on the path rather than loss of particular sizes.", finding.Message);
+        Assert.StartsWith("Run Find-MtuBlackHole -Method Tcp", finding.Recommendation, System.StringComparison.Ordinal);
+        Assert.Equal(false, finding.Evidence["NonMonotonic"]);
+    }
+
     private static List<Finding> Build(MtuVerdict verdict, LocalPathInfo? local = null) =>
         MtuFindings.Build(new MtuFindingInputs { Address = Address, Verdict = verdict, VerdictMethod = MtuProbeMethod.Icmp, Local = local });
 
