@@ -16,6 +16,7 @@ public class EdnsTcpNeedTests
     [InlineData("e1232:A300", true, null, true)]
     // Without any EDNS answer, only a truncated answer needs TCP.
     [InlineData("n:T30", false, null, true)]
+    [InlineData("n:A300 n:T30", false, null, true)]
     [InlineData("n:A300", false, null, false)]
     [InlineData("e4096:L", false, 3000, false)]
     // A complete answer at an advertised 1232 bytes or less settles it, even beside truncated ones.
