@@ -151,7 +151,11 @@ public class MtuFindingWordingTests
             new SweepAttemptResult { PayloadSize = 700, Attempt = 1, CouldNotRun = true, Commands = 11, Detail = "connect timed out" },
         });
 
-        var finding = Assert.Single(MtuFindings.Build(new MtuFindingInputs { Address = Address, Sweep = sweep }));
+        var findings = MtuFindings.Build(new MtuFindingInputs { Address = Address, Sweep = sweep });
+        Assert.Equal(new[] { FindingCodes.SizeSpecificLoss, FindingCodes.SweepIncomplete }, findings.Select(f => f.Code).ToArray());
+        // The unmeasured size is never a pass: besides the loss, it gets its own warning.
+        Assert.Equal(new[] { 700 }, findings[1].Evidence["InconclusivePayloadSizes"] as int[]);
+        var finding = findings[0];
 
         Assert.Equal(FindingCodes.SizeSpecificLoss, finding.Code);
         Assert.EndsWith("something on the path loses particular segment sizes (1 other sizes could not be judged: connect timed out).", finding.Message, System.StringComparison.Ordinal);
