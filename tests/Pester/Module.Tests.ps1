@@ -143,8 +143,10 @@ Describe 'Stop (Ctrl+C)' {
         $listener.Start()
         $shell = [powershell]::Create()
         try {
-            $null = $shell.AddCommand('Import-Module').AddArgument($modulePath).AddStatement().
-                AddCommand('Get-SmtpStageTiming').AddParameter('ComputerName', '127.0.0.1').
+            # One command per invocation: a stopped multi-statement batch can crash the host when it is disposed.
+            $null = $shell.AddCommand('Import-Module').AddArgument($modulePath).Invoke()
+            $shell.Commands.Clear()
+            $null = $shell.AddCommand('Get-SmtpStageTiming').AddParameter('ComputerName', '127.0.0.1').
                 AddParameter('Port', $listener.LocalEndpoint.Port).AddParameter('TimeoutSeconds', 30)
             $async = $shell.BeginInvoke()
             Start-Sleep -Seconds 2
@@ -153,6 +155,7 @@ Describe 'Stop (Ctrl+C)' {
             $shell.Stop()
             $clock.Stop()
             $clock.ElapsedMilliseconds | Should -BeLessThan 250
+            $shell.InvocationStateInfo.State | Should -Be 'Stopped'
         }
         finally {
             $shell.Dispose()
