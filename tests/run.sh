@@ -80,6 +80,7 @@ for pester in $MAILFLOW_PESTER_MODULES; do
   "${in_client[@]}" pwsh -NoProfile -NonInteractive -File tests/Pester/Invoke-MailFlowPester.ps1 -PesterModule "$pester" 2>&1 | tee "$log" || prc=$?
   tally=$(grep -E '^Pester [0-9.]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -1 || true)
   pester_tallies+=("${tally:-Pester ($pester): no tally (the run broke)}")
+  while IFS= read -r line; do pester_tallies+=("$line"); done < <(grep -E '^Pester [0-9.]+ failed: ' "$log" | head -20 || true)
   if [ "$prc" != 0 ] || [ -z "$tally" ]; then rc=1; fi
   # Inside the lab every Pester test runs: a skip there means the lab was not reachable, which is a failure.
   skipped=$(sed -nE 's/^Pester [0-9.]+: .* ([0-9]+) skipped$/\1/p' <<<"$tally")
@@ -160,6 +161,15 @@ for r in root.iterfind(".//t:UnitTestResult", ns):
 print(f"xunit skipped: {len(skipped)}")
 for name, reason in sorted(skipped):
     print(f"  {name}: {reason}")
+# The failures by name and first line, so the suite's last lines say what failed.
+failed = []
+for r in root.iterfind(".//t:UnitTestResult", ns):
+    if r.get("outcome") == "Failed":
+        message = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+        first = (message.text or "").strip().splitlines()[0] if message is not None and message.text else ""
+        failed.append((r.get("testName"), first[:300]))
+for name, first in sorted(failed):
+    print(f"xunit failed: {name}: {first}")
 PY
 else
   echo "xunit skipped: unknown (no TRX was written)"

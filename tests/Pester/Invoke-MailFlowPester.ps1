@@ -42,6 +42,14 @@ catch {
 $broken = @($result.Containers | Where-Object { $_.Result -eq 'Failed' -and -not $_.Passed }).Count
 $skipped = $result.SkippedCount + $result.NotRunCount
 Write-Host ("Pester {0}: {1} passed, {2} failed, {3} skipped" -f $version, $result.PassedCount, $result.FailedCount, $skipped)
+# The failures by name, after the tally, so the suite's last lines say what failed.
+foreach ($test in @($result.Failed)) {
+    $first = "$($test.ErrorRecord | Select-Object -First 1)" -split "`n" | Select-Object -First 1
+    Write-Host ("Pester {0} failed: {1}: {2}" -f $version, $test.ExpandedPath, $first)
+}
+foreach ($container in @($result.Containers | Where-Object { $_.Result -eq 'Failed' -and -not $_.Passed })) {
+    Write-Host ("Pester {0} failed: container {1}" -f $version, $container.Item)
+}
 if ($result.FailedCount -gt 0 -or $result.FailedBlocksCount -gt 0 -or $result.FailedContainersCount -gt 0 -or $result.PassedCount -eq 0) {
     exit 1
 }

@@ -12,9 +12,16 @@ BeforeAll {
 
     # Runs one command with its parameters in a fresh runspace and returns its output and progress records.
     function Invoke-WithProgress([string] $Command, [hashtable] $Parameters, [object[]] $Arguments = @()) {
+        # The import and the command are separate invocations in one runspace: only the command's records are read.
+        $runspace = [runspacefactory]::CreateRunspace()
+        $runspace.Open()
+        $import = [powershell]::Create()
         $shell = [powershell]::Create()
         try {
-            $null = $shell.AddCommand('Import-Module').AddArgument($modulePath).AddStatement().AddCommand($Command)
+            $import.Runspace = $runspace
+            $null = $import.AddCommand('Import-Module').AddArgument($modulePath).Invoke()
+            $shell.Runspace = $runspace
+            $null = $shell.AddCommand($Command)
             foreach ($a in $Arguments) { $null = $shell.AddArgument($a) }
             foreach ($k in $Parameters.Keys) { $null = $shell.AddParameter($k, $Parameters[$k]) }
             $output = $shell.Invoke()
@@ -22,6 +29,8 @@ BeforeAll {
         }
         finally {
             $shell.Dispose()
+            $import.Dispose()
+            $runspace.Dispose()
         }
     }
 }
