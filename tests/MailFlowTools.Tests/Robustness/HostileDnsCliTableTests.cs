@@ -55,6 +55,7 @@ public sealed class HostileDnsCliTableTests
             healthy,
             Cases,
             Run,
+            TimeoutMs,
             10,
             string.Join(
                 "\n",
@@ -121,10 +122,6 @@ public sealed class HostileDnsCliTableTests
             }
         }
 
-        if (exit.ElapsedMs > (TimeoutMs * 1.1) + HostilePeerLimits.StartupAllowanceMs)
-        {
-            failures.Add(FormattableString.Invariant($"{label}: the process took {exit.ElapsedMs:0} ms"));
-        }
 
         return new CliCaseRun(c.Name, c.Transport.ToString().ToUpperInvariant(), outcome, probeMs, runMs, exit.ElapsedMs, exit.PeakRssKib, failures);
     }
