@@ -30,8 +30,9 @@ SMTPD_LOG=$STATE/opensmtpd.log
 count() { # FILE REGEX
     grep -cE "$2" "$1" 2>/dev/null || true
 }
-postfix_commands() { # total of "commands=N/M" (the M) on disconnect lines from FIRST_LINE on
-    tail -n +"$1" "$POSTFIX_LOG" | sed -n 's/.*postfix\/smtpd.* disconnect from .* commands=[0-9]*\/\([0-9]*\).*/\1/p' |
+postfix_commands() { # total commands on Postfix smtpd disconnect lines from FIRST_LINE on
+    # "commands=N" when every command succeeded, "commands=OK/ALL" otherwise
+    tail -n +"$1" "$POSTFIX_LOG" | sed -n 's/.*postfix\/smtpd.* disconnect from .* commands=\([0-9/]*\).*/\1/p' | sed 's/.*\///' |
         awk '{ s += $1 } END { print s + 0 }'
 }
 settle() { sleep 2; } # the servers log a session's end after the client has gone
