@@ -41,7 +41,8 @@ internal static class MxPathAnalyzer
 
         var selected = selectedIndex >= 0 ? hops[selectedIndex] : null;
         var reachable = selected?.Outcome == MxHopOutcome.Ok;
-        var context = new MxPathAnalysisContext(domain, options, resolution, hops, selected, reachable, controlChecks);
+        var hopFindings = results.Select(r => r?.Findings ?? Array.Empty<Finding>()).ToArray();
+        var context = new MxPathAnalysisContext(domain, options, resolution, hops, selected, reachable, controlChecks, hopFindings);
         var findings = new List<Finding>();
         AddSourceFindings(context, findings);
         AddTargetFindings(context, findings);
@@ -65,10 +66,6 @@ internal static class MxPathAnalyzer
             Seed = options.Seed,
         };
     }
-
-    /// <summary>A greeting line ("220 ****…0***") rewritten by an SMTP fixup box; the SMTP engine's rule, minus the code.</summary>
-    public static bool IsMaskedBanner(string? banner) =>
-        banner is { Length: > 4 } && BannerInspector.IsMasked(banner.Substring(4));
 
     public static string Describe(MxHopOutcome outcome) => outcome switch
     {
@@ -116,7 +113,7 @@ internal static class MxPathAnalyzer
         StartTlsMs = Round(r?.StartTlsMs),
         RcptMs = Round(r?.RcptMs),
         Banner = r?.Banner,
-        BannerMasked = IsMaskedBanner(r?.Banner),
+        BannerMasked = r?.Findings.Any(f => f.Code == FindingCodes.BannerMasked) ?? false,
         StartTlsOffered = r?.StartTlsOffered,
         TlsEstablished = r?.TlsEstablished,
         TlsProtocol = r?.TlsProtocol,
@@ -296,41 +293,31 @@ internal static class MxPathAnalyzer
         var tried = c.Hops.Where(h => h.Outcome != MxHopOutcome.NotTried).ToList();
         var failed = tried.Where(h => IsFailure(h.Outcome)).ToList();
 
+        // The sessions' own findings, passed through; one host's silent addresses become one finding.
         foreach (var group in failed.Where(h => h.Outcome == MxHopOutcome.NoBanner && h.ConnectMs is not null).GroupBy(h => h.Exchange, StringComparer.OrdinalIgnoreCase))
         {
-            var first = group.First();
-            var message = F(
-                "{0} (preference {1}) accepts TCP connections on port {2} ({3}) but sent no 220 greeting within {4:0.#} s; a sender that keeps retrying it instead of moving to the next MX (RFC 5321 §5.1) delays and finally bounces the mail.",
-                group.Key, first.Preference, c.Options.Port, string.Join(", ", group.Select(h => h.Address)), c.Options.BannerTimeout.TotalSeconds);
-            var recommendation = F("Repair the SMTP service behind {0} (or the load balancer or firewall in front of it), or remove its MX record.", group.Key);
-            var evidence = Evidence(
-                ("Exchange", group.Key),
-                ("Preference", first.Preference),
-                ("Addresses", string.Join(", ", group.Select(h => h.Address))),
-                ("ConnectMs", first.ConnectMs ?? 0),
-                ("BannerTimeoutMs", c.Options.BannerTimeout.TotalMilliseconds),
-                ("Detail", first.Detail ?? string.Empty));
-            findings.Add(c.Reachable
-                ? Finding.Warning(FindingCodes.NoBannerAfterConnect, message, recommendation, evidence)
-                : Finding.Error(FindingCodes.NoBannerAfterConnect, message, recommendation, evidence));
+            var timedOut = group.Any(h => StageFindings(c, h, FindingCodes.NoBannerAfterConnect).Any());
+            findings.Add(SmtpFindings.NoBannerAfterConnect(
+                group.Key,
+                group.Select(h => h.Address).ToArray(),
+                c.Options.Port,
+                c.Options.BannerTimeout,
+                timedOut ? SmtpStageOutcome.Timeout : SmtpStageOutcome.Closed,
+                c.Reachable ? FindingSeverity.Warning : FindingSeverity.Error));
         }
 
-        foreach (var hop in tried.Where(h => h.BannerMasked))
+        foreach (var hop in tried)
         {
-            findings.Add(Finding.Warning(
-                FindingCodes.BannerMasked,
-                F("The greeting from {0} [{1}] arrives masked as \"{2}\": an SMTP fixup/inspection firewall (Cisco PIX/ASA) rewrites the session, and such boxes also mishandle end-of-data.", hop.Exchange, hop.Address, hop.Banner),
-                F("Turn off SMTP inspection (\"no fixup protocol smtp\" / \"no inspect esmtp\") on the firewall in front of {0}; Get-SmtpStageTiming shows whether DATA still breaks.", hop.Exchange),
-                Evidence(("Exchange", hop.Exchange), ("Address", hop.Address), ("Banner", hop.Banner ?? string.Empty))));
+            findings.AddRange(StageFindings(c, hop, FindingCodes.BannerMasked));
         }
 
+        // A failed STARTTLS only moves a sender on (or back to clear text): a warning for the domain.
         foreach (var hop in tried.Where(h => h.Outcome == MxHopOutcome.TlsFailed))
         {
-            findings.Add(Finding.Warning(
-                FindingCodes.StartTlsFailed,
-                F("{0} [{1}] offers STARTTLS but it failed ({2}); senders that require TLS move on or defer, opportunistic ones retry in clear text.", hop.Exchange, hop.Address, hop.Detail ?? hop.ReplyText ?? "no detail"),
-                F("Check the TLS configuration and certificate of {0}, and any middlebox that inspects port {1}.", hop.Exchange, c.Options.Port),
-                Evidence(("Exchange", hop.Exchange), ("Address", hop.Address), ("Detail", hop.Detail ?? string.Empty))));
+            var passed = StageFindings(c, hop, FindingCodes.StartTlsFailed).ToList();
+            findings.AddRange(passed.Count > 0
+                ? passed.Select(f => f.WithSeverity(FindingSeverity.Warning))
+                : new[] { SmtpFindings.StartTlsFailed(hop.Exchange, hop.Address, c.Options.Port, hop.Detail ?? hop.ReplyText ?? "no detail", FindingSeverity.Warning) });
         }
 
         foreach (var hop in tried.Where(h => h.Outcome == MxHopOutcome.RecipientRejected))
@@ -391,17 +378,14 @@ internal static class MxPathAnalyzer
         var blocked = LocalBlockEvidence(c, tried);
         if (blocked is not null)
         {
-            findings.Add(Finding.Error(
-                FindingCodes.LocalPort25Blocked,
-                F("Every MX address of {0} timed out on port {1}, while port {2} of {3} answered ({4}) and DNS worked: outbound port {1} is blocked on the way out, most often by this network's firewall, ISP or cloud provider.", c.Domain, c.Options.Port, blocked.Port, blocked.Address, blocked.Outcome == PortCheckOutcome.Connected ? "connected" : "refused"),
-                F("Run the test from the mail server itself, or have outbound TCP {0} allowed on this network.", c.Options.Port),
-                Evidence(
-                    ("Port", c.Options.Port),
-                    ("TimedOutHops", tried.Count),
-                    ("ControlAddress", blocked.Address),
-                    ("ControlPort", blocked.Port),
-                    ("ControlOutcome", blocked.Outcome.ToString()),
-                    ("ControlMs", Round(blocked.ElapsedMs)))));
+            findings.Add(SmtpFindings.LocalPort25Blocked(
+                c.Options.Port,
+                tried.Select(h => h.Address).ToArray(),
+                SmtpStageOutcome.Timeout.ToString(),
+                blocked.Address,
+                blocked.Port,
+                blocked.Outcome.ToString(),
+                FindingSeverity.Error));
         }
 
         var kinds = tried.Select(h => h.Outcome).Distinct().ToList();
@@ -535,6 +519,9 @@ internal static class MxPathAnalyzer
         var outcomes = string.Join(", ", tried.Select(h => Describe(h.Outcome)).Distinct());
         return F("None of the {0} MX address{1} of {2} accepted a session ({3}), so senders queue the mail until it expires.", tried.Count, tried.Count == 1 ? string.Empty : "es", c.Domain, outcomes);
     }
+
+    private static IEnumerable<Finding> StageFindings(MxPathAnalysisContext c, MxPathHop hop, string code) =>
+        c.HopFindings[Array.IndexOf(c.Hops, hop)].Where(f => f.Code == code);
 
     internal static bool IsFailure(MxHopOutcome outcome) => outcome is not (MxHopOutcome.Ok or MxHopOutcome.NotTried);
 
