@@ -37,8 +37,7 @@ public sealed class DebugMailFlowVerb : CliVerb
 
     public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
     {
-        var options = new MailFlowDiagnosisOptions { DnsServers = DnsServer, Quick = Quick, TimeoutSeconds = TimeoutSeconds };
-        options.Validate();
+        var options = MailFlowDiagnosisOptions.FromParameters(DnsServer, Quick, TimeoutSeconds);
         var ndr = NdrText;
         if (ndr == "-")
         {

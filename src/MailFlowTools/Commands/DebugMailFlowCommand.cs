@@ -88,12 +88,7 @@ public sealed class DebugMailFlowCommand : AsyncCmdlet
 
     protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
-        var options = new MailFlowDiagnosisOptions
-        {
-            DnsServers = DnsServer,
-            Quick = Quick.IsPresent,
-            TimeoutSeconds = TimeoutSeconds,
-        };
+        var options = MailFlowDiagnosisOptions.FromParameters(DnsServer, Quick.IsPresent, TimeoutSeconds);
         var reportPath = ReportPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ReportPath);
         // Each engine run gets its own bar under the diagnosis bar (the EDNS probes run two at once).
         var probes = new DiagnosisProgressProbes(this, Reporter);
