@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Diagnosis;
+using MailFlowTools.Mime;
 using MailFlowTools.Progress;
 using MailFlowTools.Transformations;
 
@@ -71,12 +73,13 @@ public sealed class DebugMailFlowCommand : AsyncCmdlet
             case DomainSet:
                 foreach (var domain in DomainName)
                 {
-                    _inputs.Add(new DiagnosisInput { DomainName = domain, NdrText = NdrText });
+                    _inputs.Add(new DiagnosisInput { DomainName = domain, NdrText = NdrText is null ? null : NdrMessage.Split(NdrText)[0] });
                 }
 
                 break;
             case NdrSet:
-                _inputs.Add(new DiagnosisInput { NdrText = NdrText });
+                // A MIME bounce to several recipients is one diagnosis per recipient.
+                _inputs.AddRange(NdrMessage.Split(NdrText).Select(text => new DiagnosisInput { NdrText = text }));
                 break;
             default:
                 _inputs.Add(FromObject(InputObject));
