@@ -42,6 +42,22 @@ foreach ($framework in 'netstandard2.0', 'net8.0') {
     Invoke-DotNet publish (Join-Path $root 'src/MailFlowTools/MailFlowTools.csproj') -c $Configuration -f $framework -o (Join-Path $moduleOut $framework) --nologo -v q
 }
 
+# PowerShell 7 loads the module's dependencies (MimeKit, BouncyCastle, newer System.Formats.Asn1 and
+# System.Security.Cryptography.Pkcs) into the module's own load context from net8.0/Dependencies, which the default
+# context never probes, so they cannot clash with other versions in the session (src/MailFlowTools/Isolation).
+# Only the cmdlet assembly and the engines whose types the cmdlets hand out stay beside the module.
+$coreFolder = Join-Path $moduleOut 'net8.0'
+$dependencies = Join-Path $coreFolder 'Dependencies'
+Remove-Item -LiteralPath $dependencies -Recurse -Force -ErrorAction SilentlyContinue
+New-Item -ItemType Directory -Path $dependencies -Force | Out-Null
+Get-ChildItem -LiteralPath $coreFolder -File |
+    Where-Object { $_.Extension -in '.dll', '.pdb' -and $_.BaseName -notin 'MailFlowTools', 'MailFlowTools.Core' } |
+    Move-Item -Destination $dependencies -Force
+$runtimes = Join-Path $coreFolder 'runtimes'
+if (Test-Path -LiteralPath $runtimes) {
+    Move-Item -LiteralPath $runtimes -Destination $dependencies -Force
+}
+
 Copy-Item -LiteralPath (Join-Path $root 'MailFlowTools.psd1'), (Join-Path $root 'MailFlowTools.psm1') -Destination $moduleOut -Force
 Copy-Item -LiteralPath (Join-Path $root 'src/MailFlowTools/MailFlowTools.Format.ps1xml'), (Join-Path $root 'src/MailFlowTools/MailFlowTools.Types.ps1xml') -Destination $moduleOut -Force
 # Results that arrive through Invoke-Command stay Deserialized.* (remoting deserializes without the session's type

@@ -24,6 +24,7 @@ missing=0
 for v in "${PESTER_VERSIONS[@]}"; do
   [ -f "$nuget/pester/$v/tools/Pester.psd1" ] || missing=1
 done
+[ -f "$nuget/bouncycastle.cryptography/2.4.0/lib/net6.0/BouncyCastle.Cryptography.dll" ] || missing=1
 if [ "$missing" = 1 ]; then
   dotnet restore "$here/packages/PesterPackages.csproj" --nologo -v q >/dev/null
 fi

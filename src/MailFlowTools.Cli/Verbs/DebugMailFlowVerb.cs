@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using MailFlowTools.Cli.Binding;
 using MailFlowTools.Core.Diagnosis;
 using MailFlowTools.Core.Errors;
+using MailFlowTools.Mime;
 
 namespace MailFlowTools.Cli.Verbs;
 
@@ -37,8 +38,7 @@ public sealed class DebugMailFlowVerb : CliVerb
 
     public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
     {
-        var options = new MailFlowDiagnosisOptions { DnsServers = DnsServer, Quick = Quick, TimeoutSeconds = TimeoutSeconds };
-        options.Validate();
+        var options = MailFlowDiagnosisOptions.FromParameters(DnsServer, Quick, TimeoutSeconds);
         var ndr = NdrText;
         if (ndr == "-")
         {
@@ -46,14 +46,15 @@ public sealed class DebugMailFlowVerb : CliVerb
         }
 
         var inputs = new List<DiagnosisInput>();
-        inputs.AddRange(DomainName.Select(d => new DiagnosisInput { DomainName = d, NdrText = ndr }));
+        inputs.AddRange(DomainName.Select(d => new DiagnosisInput { DomainName = d, NdrText = ndr is null ? null : NdrMessage.Split(ndr)[0] }));
         if (InputObject is not null)
         {
             inputs.Add(QueueItemText.Parse(InputObject));
         }
         if (inputs.Count == 0 && ndr is not null)
         {
-            inputs.Add(new DiagnosisInput { NdrText = ndr });
+            // A MIME bounce to several recipients is one diagnosis per recipient.
+            inputs.AddRange(NdrMessage.Split(ndr).Select(text => new DiagnosisInput { NdrText = text }));
         }
 
         if (inputs.Count == 0)

@@ -17,7 +17,7 @@ public sealed class FindMtuBlackHoleVerb : CliVerb
     public MtuProbeMethod Method { get; set; } = MtuProbeMethod.Auto;
 
     [CliParameter(HelpText = "TCP port for the Tcp method and the sweep (default 25).")]
-    public int Port { get; set; } = 25;
+    public int Port { get; set; } = MtuProbeOptions.DefaultPort;
 
     [CliParameter(HelpText = "Smallest IP packet size to try: IPv4 68-65535, IPv6 1280-65535 (default: 68 ICMP, 576 TCP, 1280 IPv6).")]
     public int MinSize { get; set; }
@@ -44,17 +44,7 @@ public sealed class FindMtuBlackHoleVerb : CliVerb
         var engine = new PathMtuEngine(context.Reporter);
         await engine.RunEachAsync(
             ComputerName,
-            name => new MtuProbeOptions
-            {
-                ComputerName = name,
-                Method = Method,
-                Port = Port,
-                MinSize = MinSize,
-                MaxSize = MaxSize,
-                PayloadSizes = PayloadSize,
-                TimeoutSeconds = TimeoutSeconds,
-                AddressFamily = AddressFamily,
-            },
+            name => MtuProbeOptions.FromParameters(name, Method, Port, MinSize, MaxSize, PayloadSize, TimeoutSeconds, AddressFamily),
             context.Emit,
             context.EmitError,
             cancellationToken);

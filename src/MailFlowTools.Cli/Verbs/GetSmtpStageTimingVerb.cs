@@ -17,7 +17,7 @@ public sealed class GetSmtpStageTimingVerb : CliVerb
     public string ComputerName { get; set; } = string.Empty;
 
     [CliParameter(HelpText = "TCP port (default 25).")]
-    public int Port { get; set; } = 25;
+    public int Port { get; set; } = SmtpStageTimingOptions.DefaultPort;
 
     [CliParameter(HelpText = "Reverse-path (default the null sender <>).")]
     public string? From { get; set; }
@@ -50,7 +50,7 @@ public sealed class GetSmtpStageTimingVerb : CliVerb
     public bool Deliver { get; set; }
 
     [CliParameter(HelpText = "Timeout for every stage in seconds (default 30); 0 selects the RFC 5321 timeouts.")]
-    public double TimeoutSeconds { get; set; } = 30;
+    public double TimeoutSeconds { get; set; } = SmtpStageTimingOptions.DefaultTimeoutSeconds;
 
     [CliParameter(HelpText = "User name for AUTH after STARTTLS; the password comes from MAILFLOW_PASSWORD or is prompted.")]
     public string? Credential { get; set; }
@@ -60,7 +60,6 @@ public sealed class GetSmtpStageTimingVerb : CliVerb
 
     public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
     {
-        var timeouts = SmtpTimeouts.FromSeconds(TimeoutSeconds);
         SmtpCredential? credential = null;
         if (!string.IsNullOrEmpty(Credential))
         {
@@ -68,24 +67,8 @@ public sealed class GetSmtpStageTimingVerb : CliVerb
             context.Secrets = credential.Redactor;
         }
 
-        var options = new SmtpStageTimingOptions
-        {
-            ComputerName = ComputerName,
-            Port = Port,
-            From = From,
-            To = To,
-            MessageSize = MessageSize,
-            EnvelopeSize = EnvelopeSize,
-            Pipelining = Pipelining,
-            StartTls = StartTls,
-            SplitEndOfData = SplitEndOfData,
-            SegmentSize = SegmentSize,
-            StopAfter = StopAfter,
-            Deliver = Deliver,
-            Timeouts = timeouts,
-            Credential = credential,
-            AllowInsecureAuth = AllowInsecureAuth,
-        };
+        var options = SmtpStageTimingOptions.FromParameters(
+            ComputerName, Port, From, To, MessageSize, EnvelopeSize, Pipelining, StartTls, SplitEndOfData, SegmentSize, StopAfter, Deliver, TimeoutSeconds, credential, AllowInsecureAuth);
 
         try
         {

@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using MailFlowTools.Cli.Binding;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.Smtp.Status;
+using MailFlowTools.Mime;
 
 namespace MailFlowTools.Cli.Verbs;
 
@@ -41,13 +42,17 @@ public sealed class ResolveSmtpStatusVerb : CliVerb
         foreach (var input in inputs)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            try
+            // A MIME bounce gives one status per recipient; any other text is one status.
+            foreach (var part in NdrMessage.Split(input))
             {
-                context.Emit(SmtpStatusResolver.Resolve(input));
-            }
-            catch (MailFlowException ex) when (!ex.IsInvalidInvocation)
-            {
-                context.EmitError(ex);
+                try
+                {
+                    context.Emit(SmtpStatusResolver.Resolve(part));
+                }
+                catch (MailFlowException ex) when (!ex.IsInvalidInvocation)
+                {
+                    context.EmitError(ex);
+                }
             }
         }
     }

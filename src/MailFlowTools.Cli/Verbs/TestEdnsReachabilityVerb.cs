@@ -44,17 +44,7 @@ public sealed class TestEdnsReachabilityVerb : CliVerb
             : new[] { Name };
         foreach (var name in names)
         {
-            var request = new EdnsReachabilityRequest
-            {
-                Name = name,
-                Type = Type,
-                Servers = Server,
-                BufferSizes = BufferSize,
-                DnssecOk = !NoDnssecOk,
-                TimeoutSeconds = TimeoutSeconds,
-                NoTcp = NoTcp,
-                Compliance = Compliance,
-            };
+            var request = EdnsReachabilityRequest.FromParameters(name, Type, Server, BufferSize, !NoDnssecOk, TimeoutSeconds, NoTcp, Compliance);
             await EdnsReachabilityRunner.RunAsync(request, context.Emit, context.EmitError, context.Reporter, cancellationToken);
         }
     }

@@ -191,18 +191,7 @@ public sealed class MailFlowDiagnosisEngine
             MessageSize = MailFlowDiagnosisOptions.ProbeMessageSize,
             StopAfter = fullSession ? SmtpStopAfter.Body : hop.Outcome is MxHopOutcome.EhloFailed or MxHopOutcome.TlsFailed ? SmtpStopAfter.StartTls : SmtpStopAfter.Banner,
             Deliver = false,
-            Timeouts = new SmtpTimeouts
-            {
-                Connect = options.ConnectTimeout,
-                Banner = t,
-                Command = t,
-                TlsHandshake = t,
-                MailFrom = t,
-                RcptTo = t,
-                DataInitiation = t,
-                DataBlock = t,
-                DataTermination = t,
-            },
+            Timeouts = SmtpTimeouts.Of(options.ConnectTimeout, t, t),
 
             // The MX walk already tried other ports when every hop timed out.
             LocalBlockCheckPorts = Array.Empty<int>(),

@@ -46,6 +46,14 @@ public sealed record MailFlowDiagnosisOptions
 
     public TimeSpan EffectiveBudget => Budget > TimeSpan.Zero ? Budget : TimeSpan.FromSeconds(BudgetTimeouts * TimeoutSeconds);
 
+    /// <summary>The options as Debug-MailFlow and its CLI verb take them, validated: their one factory.</summary>
+    public static MailFlowDiagnosisOptions FromParameters(IReadOnlyList<string>? dnsServers, bool quick, double timeoutSeconds)
+    {
+        var options = new MailFlowDiagnosisOptions { DnsServers = dnsServers ?? Array.Empty<string>(), Quick = quick, TimeoutSeconds = timeoutSeconds };
+        options.Validate();
+        return options;
+    }
+
     /// <summary>Throws an invalid-invocation ValueOutOfRange error for a bad value.</summary>
     public void Validate()
     {

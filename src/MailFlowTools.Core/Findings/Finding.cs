@@ -51,6 +51,9 @@ public sealed class Finding
     public static Finding Error(string code, string message, string recommendation, IReadOnlyDictionary<string, object>? evidence = null)
         => new(code, FindingSeverity.Error, message, recommendation, evidence);
 
+    /// <summary>The same finding (wording and evidence) at another severity: how a caller weighs it in its own verdict.</summary>
+    public Finding WithSeverity(FindingSeverity severity) => severity == Severity ? this : new Finding(Code, severity, Message, Recommendation, Evidence);
+
     public override string ToString()
     {
         var evidence = Evidence.Count == 0

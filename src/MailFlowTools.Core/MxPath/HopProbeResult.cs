@@ -1,8 +1,14 @@
+using System;
+using System.Collections.Generic;
+using MailFlowTools.Core.Findings;
+
 namespace MailFlowTools.Core.MxPath;
 
 /// <summary>What probing one address found. Timings are null for stages that were not reached.</summary>
 public sealed class HopProbeResult
 {
+    private IReadOnlyList<Finding> _findings = Array.Empty<Finding>();
+
     public MxHopOutcome Outcome { get; init; }
 
     public double? ConnectMs { get; init; }
@@ -40,4 +46,15 @@ public sealed class HopProbeResult
     public string? Detail { get; init; }
 
     public double ElapsedMs { get; init; }
+
+    /// <summary>The session's own findings (BannerMasked, NoBannerAfterConnect, StartTlsFailed, …), passed through unchanged.</summary>
+    public IReadOnlyList<Finding> Findings { get => _findings; init => _findings = value ?? Array.Empty<Finding>(); }
+
+    /// <summary>A copy carrying <paramref name="findings"/>.</summary>
+    public HopProbeResult WithFindings(IReadOnlyList<Finding> findings)
+    {
+        var copy = (HopProbeResult)MemberwiseClone();
+        copy._findings = findings;
+        return copy;
+    }
 }

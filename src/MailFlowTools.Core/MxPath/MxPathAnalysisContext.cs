@@ -1,12 +1,14 @@
 using System.Collections.Generic;
+using MailFlowTools.Core.Findings;
 
 namespace MailFlowTools.Core.MxPath;
 
 /// <summary>What the analyzer's rules look at for one domain.</summary>
 internal sealed class MxPathAnalysisContext
 {
-    public MxPathAnalysisContext(string domain, MxPathOptions options, MxPathResolution resolution, MxPathHop[] hops, MxPathHop? selected, bool reachable, IReadOnlyList<PortControlCheck> controlChecks)
+    public MxPathAnalysisContext(string domain, MxPathOptions options, MxPathResolution resolution, MxPathHop[] hops, MxPathHop? selected, bool reachable, IReadOnlyList<PortControlCheck> controlChecks, IReadOnlyList<IReadOnlyList<Finding>> hopFindings)
     {
+        HopFindings = hopFindings;
         Domain = domain;
         Options = options;
         Resolution = resolution;
@@ -29,4 +31,7 @@ internal sealed class MxPathAnalysisContext
     public bool Reachable { get; }
 
     public IReadOnlyList<PortControlCheck> ControlChecks { get; }
+
+    /// <summary>Per hop (same index as <see cref="Hops"/>), the findings its SMTP session raised.</summary>
+    public IReadOnlyList<IReadOnlyList<Finding>> HopFindings { get; }
 }

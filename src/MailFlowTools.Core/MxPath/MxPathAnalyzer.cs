@@ -41,7 +41,8 @@ internal static class MxPathAnalyzer
 
         var selected = selectedIndex >= 0 ? hops[selectedIndex] : null;
         var reachable = selected?.Outcome == MxHopOutcome.Ok;
-        var context = new MxPathAnalysisContext(domain, options, resolution, hops, selected, reachable, controlChecks);
+        var hopFindings = results.Select(r => r?.Findings ?? Array.Empty<Finding>()).ToArray();
+        var context = new MxPathAnalysisContext(domain, options, resolution, hops, selected, reachable, controlChecks, hopFindings);
         var findings = new List<Finding>();
         AddSourceFindings(context, findings);
         AddTargetFindings(context, findings);
@@ -65,10 +66,6 @@ internal static class MxPathAnalyzer
             Seed = options.Seed,
         };
     }
-
-    /// <summary>A greeting line ("220 ****…0***") rewritten by an SMTP fixup box; the SMTP engine's rule, minus the code.</summary>
-    public static bool IsMaskedBanner(string? banner) =>
-        banner is { Length: > 4 } && BannerInspector.IsMasked(banner.Substring(4));
 
     public static string Describe(MxHopOutcome outcome) => outcome switch
     {
@@ -116,7 +113,7 @@ internal static class MxPathAnalyzer
         StartTlsMs = Round(r?.StartTlsMs),
         RcptMs = Round(r?.RcptMs),
         Banner = r?.Banner,
-        BannerMasked = IsMaskedBanner(r?.Banner),
+        BannerMasked = r?.Findings.Any(f => f.Code == FindingCodes.BannerMasked) ?? false,
         StartTlsOffered = r?.StartTlsOffered,
         TlsEstablished = r?.TlsEstablished,
         TlsProtocol = r?.TlsProtocol,
@@ -178,28 +175,16 @@ internal static class MxPathAnalyzer
                 break;
 
             case MxPathSource.NoMailDomain when r.Error is { Kind: MxDnsErrorKind.NameError } nx:
-                findings.Add(Finding.Error(
-                    FindingCodes.DnsLookupFailed,
-                    F("{0} does not exist in DNS (NXDOMAIN{1}), so mail to it bounces.", c.Domain, nx.Server is null ? string.Empty : " from " + nx.Server),
-                    "Check the spelling, and that the domain is registered and delegated to name servers that serve it.",
-                    DnsEvidence(nx)));
+                findings.Add(MxPathFindings.DnsLookupFailed(nx, F("{0} does not exist, so mail to it bounces.", c.Domain), FindingSeverity.Error, c.Domain, c.Resolution.DnsServer));
                 break;
 
             case MxPathSource.NoMailDomain:
-                findings.Add(Finding.Error(
-                    FindingCodes.MxTargetHasNoAddress,
-                    F("{0} has no MX record and no A or AAAA record, so there is no host to deliver to, not even an implicit MX.", c.Domain),
-                    "Publish MX records for the domain's mail servers (or a null MX, \"MX 0 .\", if it should receive no mail).",
-                    Evidence(("DomainName", c.Domain))));
+                findings.Add(MxPathFindings.MxTargetHasNoAddress(c.Domain, null, "no data", "Any", string.Empty, FindingSeverity.Error));
                 break;
 
             case MxPathSource.Unresolved:
                 var error = r.Error ?? new MxDnsError { Name = c.Domain, RecordType = "MX", Kind = MxDnsErrorKind.Other, Message = "the lookup failed" };
-                findings.Add(Finding.Error(
-                    FindingCodes.DnsLookupFailed,
-                    F("The {0} lookup for {1} failed: {2}. A sender cannot tell where to deliver, so it queues the mail and retries until it expires (4.4.3 / 4.4.7).", error.RecordType, error.Name, DescribeDnsError(error)),
-                    DnsRecommendation(error, c.Domain, c.Resolution.DnsServer),
-                    DnsEvidence(error)));
+                findings.Add(MxPathFindings.DnsLookupFailed(error, "A sender cannot tell where to deliver, so it queues the mail and retries until it expires (4.4.3 / 4.4.7).", FindingSeverity.Error, c.Domain, c.Resolution.DnsServer));
                 break;
 
             case MxPathSource.ImplicitMx:
@@ -246,37 +231,24 @@ internal static class MxPathAnalyzer
             foreach (var error in failed)
             {
                 var other = error.RecordType == "AAAA" ? hasV4 : hasV6;
-                var message = F("The {0} lookup for MX host {1} failed: {2}.", error.RecordType, t.Exchange, DescribeDnsError(error));
-                var recommendation = DnsRecommendation(error, error.Name, c.Resolution.DnsServer);
-                if (other)
-                {
-                    findings.Add(Finding.Warning(FindingCodes.DnsLookupFailed, message + " Its other addresses still work.", recommendation, DnsEvidence(error)));
-                }
-                else
-                {
-                    findings.Add(Finding.Error(FindingCodes.DnsLookupFailed, message + " A sender cannot reach this MX host.", recommendation, DnsEvidence(error)));
-                }
+                findings.Add(MxPathFindings.DnsLookupFailed(
+                    error,
+                    other ? "Its other addresses still work." : "A sender cannot reach this MX host.",
+                    other ? FindingSeverity.Warning : FindingSeverity.Error,
+                    error.Name,
+                    c.Resolution.DnsServer));
             }
 
+            var severity = noHops ? FindingSeverity.Error : FindingSeverity.Warning;
             if (!hasV4 && !hasV6 && failed.Count == 0)
             {
                 var nx = t.IPv4Error?.Kind == MxDnsErrorKind.NameError || t.IPv6Error?.Kind == MxDnsErrorKind.NameError;
-                var create = noHops ? (Func<string, string, string, IReadOnlyDictionary<string, object>?, Finding>)Finding.Error : Finding.Warning;
-                findings.Add(create(
-                    FindingCodes.MxTargetHasNoAddress,
-                    F("The MX host {0} (preference {1}) {2}, so senders skip it.", t.Exchange, t.Preference, nx ? "does not exist (NXDOMAIN)" : "has no A or AAAA record"),
-                    F("Add A/AAAA records for {0}, or remove the MX record that names it.", t.Exchange),
-                    Evidence(("Exchange", t.Exchange), ("Preference", t.Preference), ("Lookup", nx ? "NXDOMAIN" : "no data"))));
+                findings.Add(MxPathFindings.MxTargetHasNoAddress(t.Exchange, t.Preference, nx ? "NXDOMAIN" : "no data", "Any", string.Empty, severity));
             }
             else if ((hasV4 || hasV6) && !MxHopPlanner.AddressesOf(t, c.Options.AddressFamily).Any())
             {
                 var want = c.Options.AddressFamily == MxAddressFamily.IPv4 ? "IPv4" : "IPv6";
-                var create = noHops ? (Func<string, string, string, IReadOnlyDictionary<string, object>?, Finding>)Finding.Error : Finding.Warning;
-                findings.Add(create(
-                    FindingCodes.MxTargetHasNoAddress,
-                    F("The MX host {0} has no {1} address, so {1}-only senders cannot use it.", t.Exchange, want),
-                    F("Publish {0} for {1} if {2}-only senders must reach it, or test with -AddressFamily Any.", want == "IPv4" ? "an A record" : "an AAAA record", t.Exchange, want),
-                    Evidence(("Exchange", t.Exchange), ("AddressFamily", want), ("Addresses", string.Join(", ", t.IPv6Addresses.Concat(t.IPv4Addresses).Select(a => a.ToString()))))));
+                findings.Add(MxPathFindings.MxTargetHasNoAddress(t.Exchange, t.Preference, "no data", want, string.Join(", ", t.IPv6Addresses.Concat(t.IPv4Addresses).Select(a => a.ToString())), severity));
             }
         }
 
@@ -296,41 +268,31 @@ internal static class MxPathAnalyzer
         var tried = c.Hops.Where(h => h.Outcome != MxHopOutcome.NotTried).ToList();
         var failed = tried.Where(h => IsFailure(h.Outcome)).ToList();
 
+        // The sessions' own findings, passed through; one host's silent addresses become one finding.
         foreach (var group in failed.Where(h => h.Outcome == MxHopOutcome.NoBanner && h.ConnectMs is not null).GroupBy(h => h.Exchange, StringComparer.OrdinalIgnoreCase))
         {
-            var first = group.First();
-            var message = F(
-                "{0} (preference {1}) accepts TCP connections on port {2} ({3}) but sent no 220 greeting within {4:0.#} s; a sender that keeps retrying it instead of moving to the next MX (RFC 5321 §5.1) delays and finally bounces the mail.",
-                group.Key, first.Preference, c.Options.Port, string.Join(", ", group.Select(h => h.Address)), c.Options.BannerTimeout.TotalSeconds);
-            var recommendation = F("Repair the SMTP service behind {0} (or the load balancer or firewall in front of it), or remove its MX record.", group.Key);
-            var evidence = Evidence(
-                ("Exchange", group.Key),
-                ("Preference", first.Preference),
-                ("Addresses", string.Join(", ", group.Select(h => h.Address))),
-                ("ConnectMs", first.ConnectMs ?? 0),
-                ("BannerTimeoutMs", c.Options.BannerTimeout.TotalMilliseconds),
-                ("Detail", first.Detail ?? string.Empty));
-            findings.Add(c.Reachable
-                ? Finding.Warning(FindingCodes.NoBannerAfterConnect, message, recommendation, evidence)
-                : Finding.Error(FindingCodes.NoBannerAfterConnect, message, recommendation, evidence));
+            var timedOut = group.Any(h => StageFindings(c, h, FindingCodes.NoBannerAfterConnect).Any());
+            findings.Add(SmtpFindings.NoBannerAfterConnect(
+                group.Key,
+                group.Select(h => h.Address).ToArray(),
+                c.Options.Port,
+                c.Options.BannerTimeout,
+                timedOut ? SmtpStageOutcome.Timeout : SmtpStageOutcome.Closed,
+                c.Reachable ? FindingSeverity.Warning : FindingSeverity.Error));
         }
 
-        foreach (var hop in tried.Where(h => h.BannerMasked))
+        foreach (var hop in tried)
         {
-            findings.Add(Finding.Warning(
-                FindingCodes.BannerMasked,
-                F("The greeting from {0} [{1}] arrives masked as \"{2}\": an SMTP fixup/inspection firewall (Cisco PIX/ASA) rewrites the session, and such boxes also mishandle end-of-data.", hop.Exchange, hop.Address, hop.Banner),
-                F("Turn off SMTP inspection (\"no fixup protocol smtp\" / \"no inspect esmtp\") on the firewall in front of {0}; Get-SmtpStageTiming shows whether DATA still breaks.", hop.Exchange),
-                Evidence(("Exchange", hop.Exchange), ("Address", hop.Address), ("Banner", hop.Banner ?? string.Empty))));
+            findings.AddRange(StageFindings(c, hop, FindingCodes.BannerMasked));
         }
 
+        // A failed STARTTLS only moves a sender on (or back to clear text): a warning for the domain.
         foreach (var hop in tried.Where(h => h.Outcome == MxHopOutcome.TlsFailed))
         {
-            findings.Add(Finding.Warning(
-                FindingCodes.StartTlsFailed,
-                F("{0} [{1}] offers STARTTLS but it failed ({2}); senders that require TLS move on or defer, opportunistic ones retry in clear text.", hop.Exchange, hop.Address, hop.Detail ?? hop.ReplyText ?? "no detail"),
-                F("Check the TLS configuration and certificate of {0}, and any middlebox that inspects port {1}.", hop.Exchange, c.Options.Port),
-                Evidence(("Exchange", hop.Exchange), ("Address", hop.Address), ("Detail", hop.Detail ?? string.Empty))));
+            var passed = StageFindings(c, hop, FindingCodes.StartTlsFailed).ToList();
+            findings.AddRange(passed.Count > 0
+                ? passed.Select(f => f.WithSeverity(FindingSeverity.Warning))
+                : new[] { SmtpFindings.StartTlsFailed(hop.Exchange, hop.Address, c.Options.Port, hop.Detail ?? hop.ReplyText ?? "no detail", FindingSeverity.Warning) });
         }
 
         foreach (var hop in tried.Where(h => h.Outcome == MxHopOutcome.RecipientRejected))
@@ -391,17 +353,14 @@ internal static class MxPathAnalyzer
         var blocked = LocalBlockEvidence(c, tried);
         if (blocked is not null)
         {
-            findings.Add(Finding.Error(
-                FindingCodes.LocalPort25Blocked,
-                F("Every MX address of {0} timed out on port {1}, while port {2} of {3} answered ({4}) and DNS worked: outbound port {1} is blocked on the way out, most often by this network's firewall, ISP or cloud provider.", c.Domain, c.Options.Port, blocked.Port, blocked.Address, blocked.Outcome == PortCheckOutcome.Connected ? "connected" : "refused"),
-                F("Run the test from the mail server itself, or have outbound TCP {0} allowed on this network.", c.Options.Port),
-                Evidence(
-                    ("Port", c.Options.Port),
-                    ("TimedOutHops", tried.Count),
-                    ("ControlAddress", blocked.Address),
-                    ("ControlPort", blocked.Port),
-                    ("ControlOutcome", blocked.Outcome.ToString()),
-                    ("ControlMs", Round(blocked.ElapsedMs)))));
+            findings.Add(SmtpFindings.LocalPort25Blocked(
+                c.Options.Port,
+                tried.Select(h => h.Address).ToArray(),
+                SmtpStageOutcome.Timeout.ToString(),
+                blocked.Address,
+                blocked.Port,
+                blocked.Outcome.ToString(),
+                FindingSeverity.Error));
         }
 
         var kinds = tried.Select(h => h.Outcome).Distinct().ToList();
@@ -496,7 +455,7 @@ internal static class MxPathAnalyzer
             case MxPathSource.NoMailDomain:
                 return F("{0} has neither MX nor address records, so mail to it bounces.", c.Domain);
             case MxPathSource.Unresolved:
-                return F("The MX lookup for {0} failed ({1}), so senders cannot tell where to deliver and queue the mail.", c.Domain, r.Error is null ? "no answer" : DescribeDnsError(r.Error));
+                return F("The MX lookup for {0} failed ({1}), so senders cannot tell where to deliver and queue the mail.", c.Domain, r.Error is null ? "no answer" : MxPathFindings.DescribeDnsError(r.Error));
         }
 
         if (c.Hops.Length == 0)
@@ -536,67 +495,14 @@ internal static class MxPathAnalyzer
         return F("None of the {0} MX address{1} of {2} accepted a session ({3}), so senders queue the mail until it expires.", tried.Count, tried.Count == 1 ? string.Empty : "es", c.Domain, outcomes);
     }
 
+    private static IEnumerable<Finding> StageFindings(MxPathAnalysisContext c, MxPathHop hop, string code) =>
+        c.HopFindings[Array.IndexOf(c.Hops, hop)].Where(f => f.Code == code);
+
     internal static bool IsFailure(MxHopOutcome outcome) => outcome is not (MxHopOutcome.Ok or MxHopOutcome.NotTried);
 
     /// <summary>Failures that say the path (not the SMTP service) is the problem.</summary>
     private static bool IsTransportFailure(MxHopOutcome outcome) =>
         outcome is MxHopOutcome.ConnectTimeout or MxHopOutcome.Unreachable or MxHopOutcome.NoBanner or MxHopOutcome.ConnectRefused or MxHopOutcome.EhloFailed or MxHopOutcome.TlsFailed;
-
-    private static string DescribeDnsError(MxDnsError error)
-    {
-        var kind = error.Kind switch
-        {
-            MxDnsErrorKind.NameError => "NXDOMAIN",
-            MxDnsErrorKind.ServerFailure => "SERVFAIL",
-            MxDnsErrorKind.Refused => "REFUSED",
-            MxDnsErrorKind.Timeout => "timed out",
-            MxDnsErrorKind.Truncated => "answer truncated and the TCP retry failed",
-            MxDnsErrorKind.NetworkError => "network error",
-            _ => "failed",
-        };
-        return string.IsNullOrEmpty(error.Message) || string.Equals(error.Message, kind, StringComparison.OrdinalIgnoreCase)
-            ? kind
-            : kind + ", " + error.Message;
-    }
-
-    private static string DnsRecommendation(MxDnsError error, string name, string? dnsServer)
-    {
-        var server = string.IsNullOrEmpty(dnsServer) || dnsServer == "system" ? string.Empty : " -DnsServer " + dnsServer;
-        var large = error.ResponseBytes is > 1232;
-        return error.Kind switch
-        {
-            MxDnsErrorKind.Timeout or MxDnsErrorKind.Truncated => F("Run Test-EdnsReachability -DomainName {0}{1}: a lookup that times out is how lost UDP fragments (large DNSSEC answers) and blocked TCP/53 show.", name, server),
-            _ when large => F("Run Test-EdnsReachability -DomainName {0}{1}: the answer is {2} bytes, too large for many paths over UDP.", name, server, error.ResponseBytes),
-            MxDnsErrorKind.ServerFailure => F("Check the domain's name servers and DNSSEC chain (Test-EdnsReachability -DomainName {0}); SERVFAIL from a validating resolver usually means a validation failure or unreachable authoritative servers.", name),
-            MxDnsErrorKind.Refused => "The resolver refuses this client: use one that serves it (-DnsServer).",
-            MxDnsErrorKind.NetworkError => "The DNS server could not be reached: check -DnsServer, the resolver settings (Get-DnsClientServerAddress) and UDP/TCP 53 to it.",
-            MxDnsErrorKind.NameError => "Check the spelling, and that the name is registered and delegated.",
-            _ => F("Repeat the lookup against another resolver (-DnsServer) and the domain's own name servers to see which side fails ({0}).", error.Message),
-        };
-    }
-
-    private static IReadOnlyDictionary<string, object> DnsEvidence(MxDnsError error)
-    {
-        var evidence = new Dictionary<string, object>
-        {
-            ["Name"] = error.Name,
-            ["RecordType"] = error.RecordType,
-            ["Error"] = error.Kind.ToString(),
-            ["Message"] = error.Message,
-            ["ElapsedMs"] = Round(error.ElapsedMs),
-        };
-        if (error.Server is not null)
-        {
-            evidence["Server"] = error.Server;
-        }
-
-        if (error.ResponseBytes is { } bytes)
-        {
-            evidence["ResponseBytes"] = bytes;
-        }
-
-        return evidence;
-    }
 
     private static IReadOnlyDictionary<string, object> Evidence(params (string Key, object Value)[] items)
     {

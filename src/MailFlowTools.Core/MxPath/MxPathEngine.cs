@@ -55,24 +55,24 @@ public sealed class MxPathEngine
             throw new ArgumentNullException(nameof(options));
         }
 
-        if (options.Port is < 1 or > 65535)
+        if (options.Port is < MxPathOptions.MinPort or > MxPathOptions.MaxPort)
         {
-            throw OutOfRange("Port", "-Port must be 1 to 65535.", options.Port);
+            throw OutOfRange("Port", $"-Port must be {MxPathOptions.MinPort} to {MxPathOptions.MaxPort}.", options.Port);
         }
 
         if (options.ConnectTimeout <= TimeSpan.Zero || options.ConnectTimeout > MaxTimeout)
         {
-            throw OutOfRange("ConnectTimeoutSeconds", "-ConnectTimeoutSeconds must be more than 0 and at most 600.", options.ConnectTimeout.TotalSeconds);
+            throw OutOfRange("ConnectTimeoutSeconds", $"-ConnectTimeoutSeconds must be more than 0 and at most {MxPathOptions.MaxTimeoutSeconds}.", options.ConnectTimeout.TotalSeconds);
         }
 
         if (options.BannerTimeout <= TimeSpan.Zero || options.BannerTimeout > MaxTimeout)
         {
-            throw OutOfRange("BannerTimeoutSeconds", "-BannerTimeoutSeconds must be more than 0 and at most 600.", options.BannerTimeout.TotalSeconds);
+            throw OutOfRange("BannerTimeoutSeconds", $"-BannerTimeoutSeconds must be more than 0 and at most {MxPathOptions.MaxTimeoutSeconds}.", options.BannerTimeout.TotalSeconds);
         }
 
-        if (options.ThrottleLimit is < 1 or > 256)
+        if (options.ThrottleLimit is < MxPathOptions.MinThrottleLimit or > MxPathOptions.MaxThrottleLimit)
         {
-            throw OutOfRange("ThrottleLimit", "-ThrottleLimit must be 1 to 256.", options.ThrottleLimit);
+            throw OutOfRange("ThrottleLimit", $"-ThrottleLimit must be {MxPathOptions.MinThrottleLimit} to {MxPathOptions.MaxThrottleLimit}.", options.ThrottleLimit);
         }
 
         MxPathInput.NormalizeRecipient(options.Recipient);

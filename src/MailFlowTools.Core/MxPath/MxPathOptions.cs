@@ -11,6 +11,11 @@ public sealed record MxPathOptions
     public const double DefaultConnectTimeoutSeconds = 10;
     public const double DefaultBannerTimeoutSeconds = 30;
     public const int DefaultThrottleLimit = 8;
+    public const int MinPort = 1;
+    public const int MaxPort = 65535;
+    public const int MinThrottleLimit = 1;
+    public const int MaxThrottleLimit = 256;
+    public const double MaxTimeoutSeconds = 600;
 
     /// <summary>
     /// The options from the cmdlet's (and the CLI verb's) parameters; throws an invalid-invocation error for
@@ -71,9 +76,9 @@ public sealed record MxPathOptions
 
     private static TimeSpan Seconds(double value, string parameter)
     {
-        if (double.IsNaN(value) || value <= 0 || value > 600)
+        if (double.IsNaN(value) || value <= 0 || value > MaxTimeoutSeconds)
         {
-            throw new MailFlowException(ErrorIds.ValueOutOfRange, MailFlowErrorCategory.InvalidArgument, $"-{parameter} must be more than 0 and at most 600; got {value.ToString(CultureInfo.InvariantCulture)}.", parameter + "=" + value.ToString(CultureInfo.InvariantCulture), isInvalidInvocation: true);
+            throw new MailFlowException(ErrorIds.ValueOutOfRange, MailFlowErrorCategory.InvalidArgument, $"-{parameter} must be more than 0 and at most {MaxTimeoutSeconds}; got {value.ToString(CultureInfo.InvariantCulture)}.", parameter + "=" + value.ToString(CultureInfo.InvariantCulture), isInvalidInvocation: true);
         }
 
         return TimeSpan.FromSeconds(value);

@@ -37,15 +37,7 @@ public sealed class SmtpHopProber : IHopProber
             StopAfter = request.Recipient is null ? SmtpStopAfter.StartTls : SmtpStopAfter.Rcpt,
             StartTls = SmtpStartTlsMode.Auto,
             HeloName = HeloName,
-            Timeouts = new SmtpTimeouts
-            {
-                Connect = request.ConnectTimeout,
-                Banner = request.BannerTimeout,
-                Command = request.CommandTimeout,
-                TlsHandshake = request.CommandTimeout,
-                MailFrom = request.CommandTimeout,
-                RcptTo = request.CommandTimeout,
-            },
+            Timeouts = SmtpTimeouts.Of(request.ConnectTimeout, request.BannerTimeout, request.CommandTimeout),
 
             // The walk checks other ports once per domain, not once per address.
             LocalBlockCheckPorts = Array.Empty<int>(),
@@ -150,6 +142,7 @@ public sealed class SmtpHopProber : IHopProber
             ReplyText = failed?.ReplyCode is not null ? failed.ReplyText : outcome == MxHopOutcome.Ok ? rcpt.LastOrDefault()?.ReplyText : null,
             Detail = failed is null ? null : Describe(failed, request),
             ElapsedMs = last is null ? 0 : last.StartMs + last.ElapsedMs,
+            Findings = stages.SelectMany(s => s.Findings).ToArray(),
         };
     }
 

@@ -105,11 +105,12 @@ internal static class MtuFindings
 
         if (x.TcpRan && x.TcpFailure is not null && (v is null || v.NoAnswer))
         {
-            findings.Add(Finding.Error(
-                FindingCodes.ServerUnreachable,
-                $"The SMTP server at {x.Address} port {x.Port} could not be used for the measurement ({x.TcpFailure}), so the path could not be measured over TCP.",
+            findings.Add(ReachabilityFindings.ServerUnreachable(
+                $"The SMTP server at {x.Address} port {x.Port}",
+                $"it could not be used for the measurement ({x.TcpFailure}), so the path could not be measured over TCP",
                 "Check that the host accepts SMTP from here (Test-NetConnection -Port 25), then run again.",
-                new Dictionary<string, object> { ["Port"] = x.Port, ["Error"] = x.TcpFailure }));
+                x.Port,
+                x.TcpFailure));
         }
 
         if (x.Sweep is { } sweep && sweep.Failing.Length > 0)

@@ -10,6 +10,10 @@ namespace MailFlowTools.Core.PathMtu;
 public sealed class MtuProbeOptions
 {
     public const double DefaultTimeoutSeconds = 2;
+    public const double MaxTimeoutSeconds = 300;
+    public const int DefaultPort = 25;
+    public const int MinPort = 1;
+    public const int MaxPort = 65535;
     public const int MinIPv4Size = 68;
     public const int MinIPv6Size = 1280;
     public const int MaxIpSize = 65535;
@@ -18,7 +22,7 @@ public sealed class MtuProbeOptions
 
     public MtuProbeMethod Method { get; init; } = MtuProbeMethod.Auto;
 
-    public int Port { get; init; } = 25;
+    public int Port { get; init; } = DefaultPort;
 
     /// <summary>Smallest IP packet size to try; 0 for the default (IPv4 68 for ICMP, 576 for TCP; IPv6 1280).</summary>
     public int MinSize { get; init; }
@@ -43,16 +47,34 @@ public sealed class MtuProbeOptions
     public static int[] DefaultSweepSizes { get; } = BuildDefaultSweep();
 
     /// <summary>Throws an invalid-invocation <see cref="MailFlowException"/> (ValueOutOfRange) for a bad value.</summary>
+    /// <summary>The options as Find-MtuBlackHole and its CLI verb take them, validated: their one factory.</summary>
+    public static MtuProbeOptions FromParameters(string computerName, MtuProbeMethod method, int port, int minSize, int maxSize, IReadOnlyList<int>? payloadSizes, double timeoutSeconds, MtuProbeAddressFamily addressFamily)
+    {
+        var options = new MtuProbeOptions
+        {
+            ComputerName = computerName,
+            Method = method,
+            Port = port,
+            MinSize = minSize,
+            MaxSize = maxSize,
+            PayloadSizes = payloadSizes?.ToArray() ?? Array.Empty<int>(),
+            TimeoutSeconds = timeoutSeconds,
+            AddressFamily = addressFamily,
+        };
+        options.Validate();
+        return options;
+    }
+
     public void Validate()
     {
-        if (Port is < 1 or > 65535)
+        if (Port is < MinPort or > MaxPort)
         {
-            throw OutOfRange("Port", Port, "1 to 65535");
+            throw OutOfRange("Port", Port, $"{MinPort} to {MaxPort}");
         }
 
-        if (double.IsNaN(TimeoutSeconds) || TimeoutSeconds <= 0 || TimeoutSeconds > 300)
+        if (double.IsNaN(TimeoutSeconds) || TimeoutSeconds <= 0 || TimeoutSeconds > MaxTimeoutSeconds)
         {
-            throw OutOfRange("TimeoutSeconds", TimeoutSeconds, "greater than 0 and at most 300");
+            throw OutOfRange("TimeoutSeconds", TimeoutSeconds, $"greater than 0 and at most {MaxTimeoutSeconds}");
         }
 
         var floor = AddressFamily == MtuProbeAddressFamily.IPv6 ? MinIPv6Size : MinIPv4Size;

@@ -75,51 +75,14 @@ public sealed class PathMtuEngine
     internal async Task<IReadOnlyList<IPAddress>> ResolveAsync(MtuProbeOptions options, CancellationToken cancellationToken)
     {
         var name = (options.ComputerName ?? string.Empty).Trim();
-        IEnumerable<IPAddress> found;
-        var literal = name.StartsWith("[", StringComparison.Ordinal) && name.EndsWith("]", StringComparison.Ordinal) ? name.Substring(1, name.Length - 2) : name;
-        if (IPAddress.TryParse(literal, out var address))
-        {
-            found = new[] { address };
-        }
-        else
-        {
-            if (!DomainNames.TryNormalize(name, out var ascii, out var reason))
-            {
-                throw new MailFlowException(ErrorIds.InvalidHostName, MailFlowErrorCategory.InvalidArgument, $"'{name}' is not a valid host name for -ComputerName: {reason}", name);
-            }
-
-            try
-            {
-#if NET8_0_OR_GREATER
-                var lookup = System.Net.Dns.GetHostAddressesAsync(ascii, cancellationToken);
-#else
-                var lookup = System.Net.Dns.GetHostAddressesAsync(ascii);
-#endif
-                var limit = Task.Delay(TimeSpan.FromSeconds(Math.Max(5, options.TimeoutSeconds * 5)), cancellationToken);
-                if (await Task.WhenAny(lookup, limit) != lookup)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    _ = lookup.ContinueWith(t => t.Exception, TaskScheduler.Default);
-                    throw new MailFlowException(ErrorIds.UnknownHost, MailFlowErrorCategory.OperationTimeout, $"{DomainNames.Quote(name, ascii)} did not resolve in time; asked {Dns.SystemDnsServers.DescribeSystemResolver()}.", name);
-                }
-
-                found = await lookup;
-            }
-            catch (SocketException ex)
-            {
-                throw new MailFlowException(ErrorIds.UnknownHost, MailFlowErrorCategory.ObjectNotFound, $"{DomainNames.Quote(name, ascii)} did not resolve ({ex.SocketErrorCode}); asked {Dns.SystemDnsServers.DescribeSystemResolver()}.", name, innerException: ex);
-            }
-        }
-
+        var found = await HostResolver.ResolveAsync(name, TimeSpan.FromSeconds(Math.Max(5, options.TimeoutSeconds * 5)), cancellationToken);
         var list = found
-            .Select(a => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a)
             .Where(a => options.AddressFamily switch
             {
                 MtuProbeAddressFamily.IPv4 => a.AddressFamily == AddressFamily.InterNetwork,
                 MtuProbeAddressFamily.IPv6 => a.AddressFamily == AddressFamily.InterNetworkV6,
                 _ => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6,
             })
-            .Distinct()
             .ToList();
         if (list.Count == 0)
         {

@@ -24,10 +24,18 @@ public sealed class SmtpEnvelope
 {
     public const int MaxLocalPartLength = 64;
 
-    private SmtpEnvelope(string mailFrom, string[] recipientCommands, bool includesData)
+    private SmtpEnvelope(string mailFrom, string[] recipients, bool includesData)
     {
+        var steps = new List<SmtpEnvelopeCommand> { SmtpEnvelopeCommand.Mail(mailFrom) };
+        steps.AddRange(recipients.Select(SmtpEnvelopeCommand.Rcpt));
+        if (includesData)
+        {
+            steps.Add(SmtpEnvelopeCommand.Data());
+        }
+
+        Steps = steps;
         MailCommand = mailFrom;
-        RecipientCommands = recipientCommands;
+        RecipientCommands = recipients.Select(r => "RCPT TO:<" + r + ">").ToArray();
         IncludesData = includesData;
         var sb = new StringBuilder();
         foreach (var command in Commands)
@@ -45,22 +53,10 @@ public sealed class SmtpEnvelope
     public bool IncludesData { get; }
 
     /// <summary>Every command line without its CRLF, in wire order.</summary>
-    public IEnumerable<string> Commands
-    {
-        get
-        {
-            yield return MailCommand;
-            foreach (var r in RecipientCommands)
-            {
-                yield return r;
-            }
+    public IEnumerable<string> Commands => Steps.Select(c => c.Line);
 
-            if (IncludesData)
-            {
-                yield return "DATA";
-            }
-        }
-    }
+    /// <summary>The same commands, typed: stage, expected reply class and recipient each.</summary>
+    public IReadOnlyList<SmtpEnvelopeCommand> Steps { get; }
 
     /// <summary>The whole envelope as it goes on the wire.</summary>
     public byte[] Bytes { get; }
@@ -78,7 +74,7 @@ public sealed class SmtpEnvelope
             throw MailFlowException.InvalidArgument(ErrorIds.InvalidParameterCombination, "The envelope needs at least one recipient.");
         }
 
-        var rcpts = recipients.Select(r => "RCPT TO:<" + r + ">").ToList();
+        var rcpts = recipients.ToList();
         var plain = new SmtpEnvelope(MailLine(sender, 0), rcpts.ToArray(), includeData);
         if (exactSize is null || exactSize.Value == plain.Length)
         {
@@ -104,7 +100,7 @@ public sealed class SmtpEnvelope
 
         var diff = exactSize.Value - plain.Length;
         var spare = Math.Max(0, MaxLocalPartLength - local.Length);
-        var rcptLine = rcpts[0].Length + 2;
+        var rcptLine = SmtpEnvelopeCommand.Rcpt(rcpts[0]).WireLength;
         var duplicates = diff <= spare ? 0 : (diff - spare + rcptLine - 1) / rcptLine;
         var pad = diff - duplicates * rcptLine;
         if (pad < 0)

@@ -43,27 +43,22 @@ public sealed class SmtpTimeouts
     /// <summary>The reply after the final ".".</summary>
     public TimeSpan DataTermination { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The same timeout for every stage.</summary>
-    public static SmtpTimeouts Uniform(TimeSpan timeout)
+    /// <summary>The connect and greeting waits apart, every command (and data) wait the same: the MX walk's and the diagnosis' shape.</summary>
+    public static SmtpTimeouts Of(TimeSpan connect, TimeSpan banner, TimeSpan command) => new()
     {
-        if (timeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeout));
-        }
+        Connect = connect,
+        Banner = banner,
+        Command = command,
+        TlsHandshake = command,
+        MailFrom = command,
+        RcptTo = command,
+        DataInitiation = command,
+        DataBlock = command,
+        DataTermination = command,
+    };
 
-        return new SmtpTimeouts
-        {
-            Connect = timeout,
-            Banner = timeout,
-            Command = timeout,
-            TlsHandshake = timeout,
-            MailFrom = timeout,
-            RcptTo = timeout,
-            DataInitiation = timeout,
-            DataBlock = timeout,
-            DataTermination = timeout,
-        };
-    }
+    /// <summary>Every wait the same.</summary>
+    public static SmtpTimeouts Uniform(TimeSpan timeout) => timeout <= TimeSpan.Zero ? throw new ArgumentOutOfRangeException(nameof(timeout)) : Of(timeout, timeout, timeout);
 
     /// <summary>Largest -TimeoutSeconds: an hour per stage is already far past any server's own timeout.</summary>
     public const double MaxSeconds = 3600;

@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-using MailFlowTools.Core.Findings;
 using MailFlowTools.Core.Net;
 
 namespace MailFlowTools.Core.Smtp;
@@ -42,7 +40,17 @@ internal sealed class StageRecorder
 
     public SmtpTlsInfo? Tls { get; set; }
 
-    public List<Finding> Findings { get; } = new();
+    /// <summary>STARTTLS: why it failed (not offered, the reply, the handshake error).</summary>
+    public string? TlsFailure { get; set; }
+
+    /// <summary>Connect: the other ports tried on the same address after the mail port failed.</summary>
+    public PortBlockCheck? PortCheck { get; set; }
+
+    /// <summary>Body: the facts of a transfer whose acknowledgements stopped.</summary>
+    public TransferStall? Stall { get; set; }
+
+    /// <summary>AUTH: why the credential was kept back.</summary>
+    public AuthWithholding? Withheld { get; set; }
 
     /// <summary>Overrides the acknowledged-bytes figure (the body counts only what it sent).</summary>
     public long? BytesAckedOverride { get; set; }

@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Diagnosis;
+using MailFlowTools.Mime;
 using MailFlowTools.Progress;
 using MailFlowTools.Transformations;
 
@@ -71,12 +73,13 @@ public sealed class DebugMailFlowCommand : AsyncCmdlet
             case DomainSet:
                 foreach (var domain in DomainName)
                 {
-                    _inputs.Add(new DiagnosisInput { DomainName = domain, NdrText = NdrText });
+                    _inputs.Add(new DiagnosisInput { DomainName = domain, NdrText = NdrText is null ? null : NdrMessage.Split(NdrText)[0] });
                 }
 
                 break;
             case NdrSet:
-                _inputs.Add(new DiagnosisInput { NdrText = NdrText });
+                // A MIME bounce to several recipients is one diagnosis per recipient.
+                _inputs.AddRange(NdrMessage.Split(NdrText).Select(text => new DiagnosisInput { NdrText = text }));
                 break;
             default:
                 _inputs.Add(FromObject(InputObject));
@@ -88,12 +91,7 @@ public sealed class DebugMailFlowCommand : AsyncCmdlet
 
     protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
-        var options = new MailFlowDiagnosisOptions
-        {
-            DnsServers = DnsServer,
-            Quick = Quick.IsPresent,
-            TimeoutSeconds = TimeoutSeconds,
-        };
+        var options = MailFlowDiagnosisOptions.FromParameters(DnsServer, Quick.IsPresent, TimeoutSeconds);
         var reportPath = ReportPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ReportPath);
         // Each engine run gets its own bar under the diagnosis bar (the EDNS probes run two at once).
         var probes = new DiagnosisProgressProbes(this, Reporter);

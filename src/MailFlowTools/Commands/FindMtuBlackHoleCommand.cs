@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.PathMtu;
+using MailFlowTools.Validation;
 
 namespace MailFlowTools.Commands;
 
@@ -23,14 +24,17 @@ public sealed class FindMtuBlackHoleCommand : AsyncCmdlet
 
     /// <summary>The TCP port for the TCP method and the size sweep; a Test-MxPath hop's Port binds here.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public int Port { get; set; } = 25;
+    [ValidateRange(MtuProbeOptions.MinPort, MtuProbeOptions.MaxPort)]
+    public int Port { get; set; } = MtuProbeOptions.DefaultPort;
 
     /// <summary>Smallest IP packet size to try (IPv4 68..65535, IPv6 1280..65535); 0 for the method's default.</summary>
     [Parameter]
+    [ValidateRangeOrZero(MtuProbeOptions.MinIPv4Size, MtuProbeOptions.MaxIpSize)]
     public int MinSize { get; set; }
 
     /// <summary>Largest IP packet size to try; 0 for the outgoing interface's MTU.</summary>
     [Parameter]
+    [ValidateRangeOrZero(MtuProbeOptions.MinIPv4Size, MtuProbeOptions.MaxIpSize)]
     public int MaxSize { get; set; }
 
     [Parameter]
@@ -47,17 +51,7 @@ public sealed class FindMtuBlackHoleCommand : AsyncCmdlet
         var engine = new PathMtuEngine(Reporter);
         await engine.RunEachAsync(
             ComputerName,
-            name => new MtuProbeOptions
-            {
-                ComputerName = name,
-                Method = Method,
-                Port = Port,
-                MinSize = MinSize,
-                MaxSize = MaxSize,
-                PayloadSizes = PayloadSize ?? Array.Empty<int>(),
-                TimeoutSeconds = TimeoutSeconds,
-                AddressFamily = AddressFamily,
-            },
+            name => MtuProbeOptions.FromParameters(name, Method, Port, MinSize, MaxSize, PayloadSize, TimeoutSeconds, AddressFamily),
             Emit,
             EmitError,
             cancellationToken);

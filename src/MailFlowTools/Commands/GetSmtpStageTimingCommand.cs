@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.Smtp;
 using MailFlowTools.Progress;
+using MailFlowTools.Validation;
 
 namespace MailFlowTools.Commands;
 
@@ -31,8 +32,8 @@ public sealed class GetSmtpStageTimingCommand : AsyncCmdlet
     public string[] ComputerName { get; set; } = Array.Empty<string>();
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, 65535)]
-    public int Port { get; set; } = 25;
+    [ValidateRange(SmtpStageTimingOptions.MinPort, SmtpStageTimingOptions.MaxPort)]
+    public int Port { get; set; } = SmtpStageTimingOptions.DefaultPort;
 
     /// <summary>Reverse-path; default the null sender &lt;&gt;.</summary>
     [Parameter]
@@ -43,11 +44,11 @@ public sealed class GetSmtpStageTimingCommand : AsyncCmdlet
     public string[] To { get; set; } = Array.Empty<string>();
 
     [Parameter]
-    [ValidateRange(0, SmtpMessageBuilder.MaxSize)]
+    [ValidateRange(0, SmtpStageTimingOptions.MaxMessageSize)]
     public int MessageSize { get; set; }
 
     [Parameter]
-    [ValidateRange(0, 1048576)]
+    [ValidateRange(0, SmtpStageTimingOptions.MaxEnvelopeSize)]
     public int EnvelopeSize { get; set; }
 
     [Parameter]
@@ -60,7 +61,7 @@ public sealed class GetSmtpStageTimingCommand : AsyncCmdlet
     public SwitchParameter SplitEndOfData { get; set; }
 
     [Parameter]
-    [ValidateRange(0, 65495)]
+    [ValidateRangeOrZero(SmtpStageTimingOptions.MinSegmentSize, SmtpStageTimingOptions.MaxSegmentSize)]
     public int SegmentSize { get; set; }
 
     [Parameter]
@@ -71,8 +72,8 @@ public sealed class GetSmtpStageTimingCommand : AsyncCmdlet
 
     /// <summary>Timeout for every stage; 0 selects the RFC 5321 §4.5.3.2 values.</summary>
     [Parameter]
-    [ValidateRange(0, 3600)]
-    public double TimeoutSeconds { get; set; } = 30;
+    [ValidateRange(0d, SmtpStageTimingOptions.MaxTimeoutSeconds)]
+    public double TimeoutSeconds { get; set; } = SmtpStageTimingOptions.DefaultTimeoutSeconds;
 
     /// <summary>For AUTH PLAIN/LOGIN after STARTTLS with a valid certificate; never written anywhere.</summary>
     [Parameter]
@@ -102,24 +103,8 @@ public sealed class GetSmtpStageTimingCommand : AsyncCmdlet
 
     private async Task RunOneAsync(string computerName, SmtpCredential? credential, CancellationToken cancellationToken)
     {
-        var options = new SmtpStageTimingOptions
-        {
-            ComputerName = computerName,
-            Port = Port,
-            From = From,
-            To = To,
-            MessageSize = MessageSize,
-            EnvelopeSize = EnvelopeSize,
-            Pipelining = Pipelining,
-            StartTls = StartTls,
-            SplitEndOfData = SplitEndOfData.IsPresent,
-            SegmentSize = SegmentSize,
-            StopAfter = StopAfter,
-            Deliver = Deliver.IsPresent,
-            Timeouts = SmtpTimeouts.FromSeconds(TimeoutSeconds),
-            Credential = credential,
-            AllowInsecureAuth = AllowInsecureAuth.IsPresent,
-        };
+        var options = SmtpStageTimingOptions.FromParameters(
+            computerName, Port, From, To, MessageSize, EnvelopeSize, Pipelining, StartTls, SplitEndOfData.IsPresent, SegmentSize, StopAfter, Deliver.IsPresent, TimeoutSeconds, credential, AllowInsecureAuth.IsPresent);
 
         var bar = new SmtpStageProgress(Reporter, ProgressActivityId + _targets++, computerName, Port);
         bar.Start();

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.Smtp.Status;
+using MailFlowTools.Mime;
 
 namespace MailFlowTools.Commands;
 
@@ -41,13 +42,17 @@ public sealed class ResolveSmtpStatusCommand : AsyncCmdlet
                 continue;
             }
 
-            try
+            // A MIME bounce gives one status per recipient; any other text is one status.
+            foreach (var part in NdrMessage.Split(input))
             {
-                Emit(SmtpStatusResolver.Resolve(input ?? string.Empty));
-            }
-            catch (MailFlowException ex) when (!ex.IsInvalidInvocation)
-            {
-                EmitError(ex);
+                try
+                {
+                    Emit(SmtpStatusResolver.Resolve(part));
+                }
+                catch (MailFlowException ex) when (!ex.IsInvalidInvocation)
+                {
+                    EmitError(ex);
+                }
             }
         }
 

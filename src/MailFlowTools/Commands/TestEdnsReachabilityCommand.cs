@@ -50,17 +50,7 @@ public sealed class TestEdnsReachabilityCommand : AsyncCmdlet
 
     protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
-        var request = new EdnsReachabilityRequest
-        {
-            Name = Name,
-            Type = Type,
-            Servers = Server,
-            BufferSizes = BufferSize,
-            DnssecOk = !NoDnssecOk.IsPresent,
-            TimeoutSeconds = TimeoutSeconds,
-            NoTcp = NoTcp.IsPresent,
-            Compliance = Compliance.IsPresent,
-        };
+        var request = EdnsReachabilityRequest.FromParameters(Name, Type, Server, BufferSize, !NoDnssecOk.IsPresent, TimeoutSeconds, NoTcp.IsPresent, Compliance.IsPresent);
         return EdnsReachabilityRunner.RunAsync(request, Emit, EmitError, Reporter, cancellationToken);
     }
 }

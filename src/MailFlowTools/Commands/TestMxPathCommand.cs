@@ -40,7 +40,7 @@ public sealed class TestMxPathCommand : AsyncCmdlet
     public string? Recipient { get; set; }
 
     [Parameter]
-    [ValidateRange(1, 65535)]
+    [ValidateRange(MxPathOptions.MinPort, MxPathOptions.MaxPort)]
     public int Port { get; set; } = MxPathOptions.DefaultPort;
 
     /// <summary>Any (IPv6 and IPv4 interleaved, IPv6 first), IPv4 or IPv6.</summary>
@@ -60,7 +60,7 @@ public sealed class TestMxPathCommand : AsyncCmdlet
 
     /// <summary>Domains tested at once.</summary>
     [Parameter]
-    [ValidateRange(1, 256)]
+    [ValidateRange(MxPathOptions.MinThrottleLimit, MxPathOptions.MaxThrottleLimit)]
     public int ThrottleLimit { get; set; } = MxPathOptions.DefaultThrottleLimit;
 
     /// <summary>Seed for the order of equal-preference MX hosts, for repeatable runs; default: random.</summary>

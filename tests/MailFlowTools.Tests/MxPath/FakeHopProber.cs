@@ -4,7 +4,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using MailFlowTools.Core.Findings;
 using MailFlowTools.Core.MxPath;
+using MailFlowTools.Core.Smtp;
 
 namespace MailFlowTools.Tests.MxPath;
 
@@ -83,7 +85,7 @@ internal sealed class FakeHopProber : IHopProber
                 await Task.Yield();
             }
 
-            return result;
+            return result.WithFindings(SessionFindings(result, request));
         }
         finally
         {
@@ -103,6 +105,29 @@ internal sealed class FakeHopProber : IHopProber
         }
 
         return Task.FromResult(_ports.TryGetValue((address.ToString(), port), out var o) ? o : PortCheckOutcome.Timeout);
+    }
+
+    /// <summary>What the real session raises for a scripted outcome, through the same definitions.</summary>
+    private static List<Finding> SessionFindings(HopProbeResult result, HopProbeRequest request)
+    {
+        var address = request.Address.ToString();
+        var findings = new List<Finding>();
+        if (result.Outcome == MxHopOutcome.NoBanner)
+        {
+            findings.Add(SmtpFindings.NoBannerAfterConnect(request.Exchange, new[] { address }, request.Port, request.BannerTimeout, SmtpStageOutcome.Timeout));
+        }
+
+        if (result.Banner is { Length: > 4 } banner && BannerInspector.IsMasked(banner.Substring(4)))
+        {
+            findings.Add(SmtpFindings.BannerMasked(request.Exchange, address, banner));
+        }
+
+        if (result.Outcome == MxHopOutcome.TlsFailed)
+        {
+            findings.Add(SmtpFindings.StartTlsFailed(request.Exchange, address, request.Port, result.Detail ?? "no detail"));
+        }
+
+        return findings;
     }
 
     internal sealed class Probe

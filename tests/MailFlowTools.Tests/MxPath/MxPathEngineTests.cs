@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.Findings;
 using MailFlowTools.Core.MxPath;
+using MailFlowTools.Core.Smtp;
 using static MailFlowTools.Tests.MxPath.FakeMxResolver;
 
 namespace MailFlowTools.Tests.MxPath;
@@ -498,7 +499,8 @@ public sealed class MxPathEngineTests
     [InlineData("220 ** 20", false)]
     [InlineData("220", false)]
     [InlineData(null, false)]
-    public void Masked_banners_are_recognised(string? banner, bool masked) => Assert.Equal(masked, MxPathAnalyzer.IsMaskedBanner(banner));
+    public void Masked_banners_are_recognised(string? banner, bool masked) =>
+        Assert.Equal(masked, banner is { Length: > 4 } && BannerInspector.IsMasked(banner.Substring(4)));
 
     [Fact]
     public async Task A_permanent_recipient_refusal_ends_the_walk_without_failover()

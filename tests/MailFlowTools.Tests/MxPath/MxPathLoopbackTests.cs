@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Findings;
 using MailFlowTools.Core.MxPath;
+using MailFlowTools.Core.Smtp;
 using MailFlowTools.Tests.Smtp;
 using static MailFlowTools.Tests.MxPath.FakeMxResolver;
 
@@ -71,9 +72,20 @@ public sealed class MxPathLoopbackTests
         Assert.NotNull(r.SelectedHop.EhloMs);
         Assert.Equal(false, r.SelectedHop.StartTlsOffered);
         Assert.Null(r.SelectedHop.TlsEstablished);
-        Assert.Contains(r.Findings, f => f.Code == FindingCodes.NoBannerAfterConnect);
+        var walked = Assert.Single(r.Findings, f => f.Code == FindingCodes.NoBannerAfterConnect);
         Assert.Contains(r.Findings, f => f.Code == FindingCodes.PrimaryDownSecondaryUp);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), "took " + clock.Elapsed);
+
+        // Get-SmtpStageTiming against the same silent host words it the same, with the same evidence keys.
+        var stages = await Task.Run(() => SmtpStageTimingEngine.RunAsync(
+            new SmtpStageTimingOptions { ComputerName = "silent.failover.test", Address = "127.0.0.1", Port = server.Port, Timeouts = SmtpTimeouts.Of(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) },
+            Core.Reporting.NullEngineReporter.Instance,
+            null,
+            CancellationToken.None));
+        var timed = Assert.Single(stages.SelectMany(s => s.Findings), f => f.Code == FindingCodes.NoBannerAfterConnect);
+        Assert.Equal(timed.Message, walked.Message);
+        Assert.Equal(timed.Evidence.Keys.OrderBy(k => k, StringComparer.Ordinal), walked.Evidence.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        Assert.Equal(FindingSeverity.Warning, walked.Severity);
 
         // EHLO then QUIT: no envelope, and never DATA.
         var session = Assert.Single(server.Sessions);

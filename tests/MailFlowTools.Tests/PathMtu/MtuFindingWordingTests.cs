@@ -130,8 +130,8 @@ public class MtuFindingWordingTests
         var unusable = MtuFindings.Build(new MtuFindingInputs { Address = Address, Port = 25, TcpRan = true, TcpFailure = "connection refused" });
         var finding = Assert.Single(unusable);
         Assert.Equal((FindingCodes.ServerUnreachable, FindingSeverity.Error), (finding.Code, finding.Severity));
-        Assert.Equal($"The SMTP server at {Address} port 25 could not be used for the measurement (connection refused), so the path could not be measured over TCP.", finding.Message);
-        Assert.Equal(new Dictionary<string, object> { ["Port"] = 25, ["Error"] = "connection refused" }, finding.Evidence);
+        Assert.Equal($"The SMTP server at {Address} port 25 is unreachable: it could not be used for the measurement (connection refused), so the path could not be measured over TCP.", finding.Message);
+        Assert.Equal(new Dictionary<string, object> { ["Server"] = $"The SMTP server at {Address} port 25", ["Port"] = 25, ["Outcome"] = "connection refused", ["Detail"] = "it could not be used for the measurement (connection refused), so the path could not be measured over TCP" }, finding.Evidence);
 
         var measured = MtuFindings.Build(new MtuFindingInputs { Address = Address, Port = 25, TcpRan = true, TcpFailure = "reset later", Verdict = Verdict(Passed(1500)) });
         Assert.DoesNotContain(measured, f => f.Code == FindingCodes.ServerUnreachable);

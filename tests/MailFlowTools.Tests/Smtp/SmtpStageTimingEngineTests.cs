@@ -329,7 +329,9 @@ public class SmtpStageTimingEngineTests
         Assert.Equal(SmtpStageOutcome.Refused, connect.Outcome);
         var finding = Assert.Single(connect.Findings);
         Assert.Equal(FindingCodes.LocalPort25Blocked, finding.Code);
-        Assert.Equal(open.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), finding.Evidence["ReachablePorts"]);
+        Assert.Equal(open.Port, finding.Evidence["ControlPort"]);
+        Assert.Equal("Connected", finding.Evidence["ControlOutcome"]);
+        Assert.Equal("127.0.0.1", finding.Evidence["ControlAddress"]);
 
         var alone = await RunAsync(new SmtpStageTimingOptions { ComputerName = "127.0.0.1", Port = closedPort, Timeouts = SmtpTimeouts.Uniform(TimeSpan.FromSeconds(2)), LocalBlockCheckPorts = new[] { closedPort } });
         Assert.Equal(FindingCodes.ServerUnreachable, Assert.Single(Assert.Single(alone).Findings).Code);

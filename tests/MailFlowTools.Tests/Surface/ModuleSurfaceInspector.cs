@@ -52,6 +52,29 @@ public sealed class ModuleSurfaceInspector
     /// <summary>The approved verbs: the constants of PowerShell's Verbs* classes, read from the reference assembly.</summary>
     public sealed record PipelineParameter(string Cmdlet, string Name, IReadOnlyList<string> Aliases, bool ByValue, bool ByPropertyName, bool TransformsMailDomains);
 
+    /// <summary>A cmdlet parameter's range check: ValidateRange, or ValidateRangeOrZero (0, or Min to Max).</summary>
+    public sealed record ParameterRange(string Cmdlet, string Parameter, string Attribute, double Min, double Max);
+
+    /// <summary>Every range check on a cmdlet parameter, with its bounds as numbers.</summary>
+    public static IReadOnlyList<ParameterRange> ReadParameterRanges(string assemblyPath, string powerShellReference)
+    {
+        using var context = CreateContext(assemblyPath, powerShellReference);
+        var found = new List<ParameterRange>();
+        foreach (var (type, verb, noun) in CmdletTypes(context.LoadFromAssemblyPath(assemblyPath)))
+        {
+            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            {
+                foreach (var a in property.GetCustomAttributesData().Where(a => a.AttributeType.Name is "ValidateRangeAttribute" or "ValidateRangeOrZeroAttribute"))
+                {
+                    var args = a.ConstructorArguments;
+                    found.Add(new ParameterRange(verb + "-" + noun, property.Name, a.AttributeType.Name.Replace("Attribute", string.Empty), Convert.ToDouble(args[0].Value, System.Globalization.CultureInfo.InvariantCulture), Convert.ToDouble(args[1].Value, System.Globalization.CultureInfo.InvariantCulture)));
+                }
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Every cmdlet parameter that takes pipeline input, with its aliases and argument transformation.</summary>
     public static IReadOnlyList<PipelineParameter> ReadPipelineParameters(string assemblyPath, string powerShellReference)
     {

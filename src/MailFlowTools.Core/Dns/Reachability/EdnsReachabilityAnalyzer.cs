@@ -48,21 +48,23 @@ internal static class EdnsReachabilityAnalyzer
         if (!probes.Any(p => p.Arrived))
         {
             var first = probes.FirstOrDefault(p => p.Detail is not null);
-            findings.Add(Finding.Error(
-                FindingCodes.ServerUnreachable,
-                $"{serverText} answered none of {probes.Count} queries over UDP or TCP ({Summary(probes)}).",
+            findings.Add(ReachabilityFindings.ServerUnreachable(
+                serverText,
+                $"none of {probes.Count} queries over UDP or TCP got an answer{(first?.Detail is { } detail ? " (" + detail + ")" : string.Empty)}",
                 "Check that the address is right and that UDP and TCP port 53 to it are open; if it is one of the zone's name servers, fix it or remove it from the NS set.",
-                Evidence(("Server", serverText), ("Probes", probes.Count), ("Outcomes", Summary(probes)), ("Error", first?.Detail ?? string.Empty))));
+                53,
+                Summary(probes)));
         }
         else
         {
             if (!udp.Any(p => p.Arrived))
             {
-                findings.Add(Finding.Error(
-                    FindingCodes.ServerUnreachable,
-                    $"{serverText} answers over TCP but none of {udp.Count} UDP queries got an answer ({Summary(udp)}).",
+                findings.Add(ReachabilityFindings.ServerUnreachable(
+                    serverText,
+                    $"none of {udp.Count} UDP queries got an answer, while TCP works",
                     "Open UDP port 53 to this server; resolvers use UDP first and many never try TCP without a truncated UDP answer.",
-                    Evidence(("Server", serverText), ("UdpProbes", udp.Count), ("Outcomes", Summary(udp)), ("TcpWorks", true))));
+                    53,
+                    Summary(udp)));
             }
             else if (split is not null)
             {

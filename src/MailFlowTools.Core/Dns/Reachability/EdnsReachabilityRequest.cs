@@ -34,6 +34,22 @@ public sealed class EdnsReachabilityRequest
     public DnsResolverOptions? Resolver { get; init; }
 
     /// <summary>Checks the parameter values (not the name); throws an invalid-invocation ValueOutOfRange error.</summary>
+    /// <summary>
+    /// The request as Test-EdnsReachability and its CLI verb take it: their one factory. Checked once, by
+    /// <see cref="ToOptions"/>, when the runner takes the name, so a bad value is that name's invalid invocation.
+    /// </summary>
+    public static EdnsReachabilityRequest FromParameters(string name, DnsRecordType type, IReadOnlyList<string>? servers, IReadOnlyList<int>? bufferSizes, bool dnssecOk, double timeoutSeconds, bool noTcp, bool compliance) => new()
+    {
+        Name = name,
+        Type = type,
+        Servers = servers ?? Array.Empty<string>(),
+        BufferSizes = bufferSizes ?? Array.Empty<int>(),
+        DnssecOk = dnssecOk,
+        TimeoutSeconds = timeoutSeconds,
+        NoTcp = noTcp,
+        Compliance = compliance,
+    };
+
     public EdnsReachabilityOptions ToOptions()
     {
         if (double.IsNaN(TimeoutSeconds) || TimeoutSeconds < MinTimeoutSeconds || TimeoutSeconds > MaxTimeoutSeconds)
