@@ -1,8 +1,12 @@
 <#
 .SYNOPSIS
     Builds MailFlowTools into out/MailFlowTools (the module) and out/mailflow (the CLI), and optionally tests it.
+    -Native also builds out/native/mailflow: the CLI compiled ahead of time for linux-x64, one file that needs no
+    .NET runtime (needs clang and zlib1g-dev; the module keeps loading the IL build).
 .EXAMPLE
     ./build.ps1 -Configuration Release -Clean -Test
+.EXAMPLE
+    ./build.ps1 -Native
 #>
 [CmdletBinding()]
 param(
@@ -14,6 +18,9 @@ param(
 
     # Build only the module (out/MailFlowTools), not the CLI.
     [switch] $ModuleOnly,
+
+    # Also build the native CLI (Native AOT, linux-x64) into out/native/mailflow.
+    [switch] $Native,
 
     # Run the whole suite afterwards: tests/run.sh (xunit, then Pester in pwsh under Pester 5.7.1 and 6.2.0).
     [switch] $Test
@@ -78,6 +85,12 @@ Write-Host "Module: $moduleOut"
 if (-not $ModuleOnly) {
     Invoke-DotNet publish (Join-Path $root 'src/MailFlowTools.Cli/MailFlowTools.Cli.csproj') -c $Configuration -o $cliOut --nologo
     Write-Host "CLI:    $(Join-Path $cliOut 'mailflow')"
+}
+
+if ($Native) {
+    $nativeOut = Join-Path $root 'out/native'
+    Invoke-DotNet publish (Join-Path $root 'src/MailFlowTools.Cli/MailFlowTools.Cli.csproj') -c $Configuration -r linux-x64 -p:PublishAot=true -o $nativeOut --nologo
+    Write-Host "Native: $(Join-Path $nativeOut 'mailflow')"
 }
 
 if ($Test) {

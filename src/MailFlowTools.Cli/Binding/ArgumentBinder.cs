@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Linq;
 using System.Reflection;
@@ -14,7 +15,7 @@ namespace MailFlowTools.Cli.Binding;
 /// </summary>
 public static class ArgumentBinder
 {
-    public static IReadOnlyList<PropertyInfo> ParametersOf(Type verbType) =>
+    public static IReadOnlyList<PropertyInfo> ParametersOf([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type verbType) =>
         verbType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetCustomAttribute<CliParameterAttribute>() is not null && p.CanWrite)
             .ToList();
@@ -189,7 +190,7 @@ public static class ArgumentBinder
         if (type.IsArray)
         {
             var element = type.GetElementType()!;
-            var array = Array.CreateInstance(element, values.Count);
+            var array = NewArray(element, values.Count);
             for (var i = 0; i < values.Count; i++)
             {
                 array.SetValue(ConvertScalar(element, values[i], property.Name), i);
@@ -200,6 +201,13 @@ public static class ArgumentBinder
 
         return ConvertScalar(type, values[0], property.Name);
     }
+
+    // The element types the verbs use, spelled out: the native build cannot make an array of a type found at run time.
+    private static Array NewArray(Type element, int length) =>
+        element == typeof(string) ? new string[length]
+        : element == typeof(int) ? new int[length]
+        : element == typeof(double) ? new double[length]
+        : throw new InvalidOperationException($"Parameter type {element}[] is not supported by the CLI binder.");
 
     private static object ConvertScalar(Type type, string value, string parameterName)
     {

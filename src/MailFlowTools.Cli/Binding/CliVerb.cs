@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -7,6 +8,9 @@ namespace MailFlowTools.Cli.Binding;
 /// One CLI verb. Its [CliParameter] properties mirror the cmdlet's parameters one for one (the surface tests
 /// check this), and <see cref="RunAsync"/> calls the same engine the cmdlet calls.
 /// </summary>
+// The binder and the help read the [CliParameter] properties of whatever verb GetType() returns; this keeps them
+// in the native build, for every derived verb.
+[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)]
 public abstract class CliVerb
 {
     public abstract Task RunAsync(CliContext context, CancellationToken cancellationToken);

@@ -2,24 +2,34 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
+using MailFlowTools.Cli.Verbs;
 
 namespace MailFlowTools.Cli.Binding;
 
-/// <summary>Finds the verbs in this assembly by their [CliVerb] attribute; names are case-insensitive.</summary>
+/// <summary>The verbs, named by their [CliVerb] attribute; names are case-insensitive.</summary>
 public static class VerbRegistry
 {
-    private static readonly Lazy<Dictionary<string, Type>> Verbs = new(() =>
-        typeof(VerbRegistry).Assembly.GetTypes()
-            .Where(t => !t.IsAbstract && typeof(CliVerb).IsAssignableFrom(t) && t.GetCustomAttribute<CliVerbAttribute>() is not null)
-            .ToDictionary(t => t.GetCustomAttribute<CliVerbAttribute>()!.CmdletName, t => t, StringComparer.OrdinalIgnoreCase));
+    // Listed, not discovered by scanning the assembly: the native build's trimmer keeps only what it can see.
+    private static readonly Func<CliVerb>[] Factories =
+    {
+        () => new DebugMailFlowVerb(),
+        () => new FindMtuBlackHoleVerb(),
+        () => new GetSmtpStageTimingVerb(),
+        () => new ResolveSmtpStatusVerb(),
+        () => new TestEdnsReachabilityVerb(),
+        () => new TestMxPathVerb(),
+    };
+
+    private static readonly Lazy<Dictionary<string, Func<CliVerb>>> Verbs = new(() =>
+        Factories.ToDictionary(f => CmdletNameOf(f().GetType()), f => f, StringComparer.OrdinalIgnoreCase));
 
     public static IEnumerable<string> Names => Verbs.Value.Keys.OrderBy(k => k, StringComparer.Ordinal);
 
     public static bool TryCreate(string name, out CliVerb verb)
     {
-        if (Verbs.Value.TryGetValue(name, out var type))
+        if (Verbs.Value.TryGetValue(name, out var factory))
         {
-            verb = (CliVerb)Activator.CreateInstance(type)!;
+            verb = factory();
             return true;
         }
 
@@ -27,5 +37,7 @@ public static class VerbRegistry
         return false;
     }
 
-    public static Type? TypeOf(string name) => Verbs.Value.TryGetValue(name, out var t) ? t : null;
+    private static string CmdletNameOf(Type verbType) =>
+        verbType.GetCustomAttribute<CliVerbAttribute>()?.CmdletName
+        ?? throw new InvalidOperationException(verbType.Name + " has no [CliVerb] attribute.");
 }

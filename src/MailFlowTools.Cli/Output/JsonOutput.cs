@@ -6,13 +6,17 @@ using System.Text.Json.Serialization;
 
 namespace MailFlowTools.Cli.Output;
 
-/// <summary>--json: an array of the result objects with .NET property names, enums as strings, nesting kept.</summary>
+/// <summary>
+/// --json: an array of the result objects with .NET property names, enums as strings, nesting kept; the metadata
+/// comes from <see cref="MailFlowJsonContext"/> (the enum strings too), so the native build writes the same.
+/// </summary>
 public static class JsonOutput
 {
     public static readonly JsonSerializerOptions Options = new()
     {
         WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
+        TypeInfoResolver = MailFlowJsonContext.Default,
+        Converters = { new EvidenceConverter() },
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
@@ -20,7 +24,7 @@ public static class JsonOutput
 
     public static void Write(TextWriter writer, IReadOnlyList<object> results)
     {
-        // Serialise by runtime type so derived and nested result objects keep all their properties.
-        writer.WriteLine(JsonSerializer.Serialize<object>(results, Options));
+        // Each result by its runtime type (the list holds objects), so derived and nested results keep all their properties.
+        writer.WriteLine(JsonSerializer.Serialize(results, Options.GetTypeInfo(typeof(IReadOnlyList<object>))));
     }
 }

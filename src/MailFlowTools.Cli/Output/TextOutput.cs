@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 using MailFlowTools.Core.Diagnosis;
 using MailFlowTools.Core.Findings;
 
@@ -37,14 +36,14 @@ public static class TextOutput
             return;
         }
 
-        var properties = result.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToList();
+        var properties = ResultProperties.Of(result.GetType());
         var scalars = new List<(string Name, string Value)>();
         var nested = new List<(string Name, IList Items)>();
         IReadOnlyList<Finding>? findings = null;
 
         foreach (var p in properties)
         {
-            var value = p.GetValue(result);
+            var value = p.Get(result);
             if (value is IReadOnlyList<Finding> f && p.Name == nameof(IHasFindings.Findings))
             {
                 findings = f;
@@ -119,10 +118,8 @@ public static class TextOutput
     public static void WriteTable(TextWriter writer, IReadOnlyList<object> rows, string indent)
     {
         var type = rows[0].GetType();
-        var columns = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.GetIndexParameters().Length == 0 && IsScalarType(p.PropertyType))
-            .ToList();
-        var cells = rows.Select(r => columns.Select(c => Truncate(Format(c.GetValue(r)), 60)).ToArray()).ToList();
+        var columns = ResultProperties.Of(type).Where(p => IsScalarType(p.Type)).ToList();
+        var cells = rows.Select(r => columns.Select(c => Truncate(Format(c.Get(r)), 60)).ToArray()).ToList();
 
         // Drop columns that are empty in every row.
         var keep = Enumerable.Range(0, columns.Count).Where(i => cells.Any(row => row[i].Length > 0)).ToList();

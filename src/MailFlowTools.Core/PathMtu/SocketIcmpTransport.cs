@@ -88,9 +88,17 @@ internal abstract class SocketIcmpTransport : IIcmpEchoTransport
         }
 
         var all = Task.WhenAll(probes.Select(p => p.Task));
+        var known = false;
         while (!all.IsCompleted)
         {
             PollErrors();
+            if (KnownBoundary.IsKnown(probes))
+            {
+                // The "too big" told the answer: no waiting for the larger probes still out.
+                known = true;
+                break;
+            }
+
             var waited = TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - lastSend) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
             var remaining = wait.CurrentWait() - waited;
             if (remaining <= TimeSpan.Zero)
@@ -98,7 +106,7 @@ internal abstract class SocketIcmpTransport : IIcmpEchoTransport
                 break;
             }
 
-            var slice = remaining < TimeSpan.FromMilliseconds(20) ? remaining : TimeSpan.FromMilliseconds(20);
+            var slice = remaining < TimeSpan.FromMilliseconds(5) ? remaining : TimeSpan.FromMilliseconds(5);
             await Task.WhenAny(all, Task.Delay(slice, cancellationToken));
             cancellationToken.ThrowIfCancellationRequested();
         }
@@ -114,12 +122,16 @@ internal abstract class SocketIcmpTransport : IIcmpEchoTransport
         {
             if (probes.Contains(pair.Value))
             {
-                pair.Value.Complete(MtuProbeOutcome.Lost, detail: "no reply within " + Math.Round(wait.CurrentWait().TotalMilliseconds) + " ms");
                 _pending.TryRemove(pair.Key, out _);
+                if (!known)
+                {
+                    pair.Value.Complete(MtuProbeOutcome.Lost, detail: "no reply within " + Math.Round(wait.CurrentWait().TotalMilliseconds) + " ms");
+                }
             }
         }
 
-        return probes.Select(p => p.Task.Result).ToList();
+        // With the boundary known, the probes still out are not recorded: neither lost nor answered, only not waited for.
+        return probes.Where(p => p.Task.IsCompleted).Select(p => p.Task.Result).ToList();
     }
 
     public void Dispose()

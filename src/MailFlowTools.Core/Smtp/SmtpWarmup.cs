@@ -20,6 +20,21 @@ internal static class SmtpWarmup
 
     public static async Task RunOnceAsync(bool tls, CancellationToken ct)
     {
+#if NET8_0_OR_GREATER
+        if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+        {
+            // Compiled ahead of time (the native mailflow) there is nothing to JIT: a warm-up session would only
+            // delay the real one. The trust store, which the first certificate check loads, loads meanwhile in the
+            // background, while the session connects and greets.
+            if (tls && Interlocked.Exchange(ref _tlsDone, 1) == 0)
+            {
+                _ = Task.Run(LoadTrustStore, CancellationToken.None);
+            }
+
+            return;
+        }
+#endif
+
         if (tls && Interlocked.Exchange(ref _tlsDone, 1) == 0)
         {
             await WarmTlsAsync(ct);
@@ -60,6 +75,25 @@ internal static class SmtpWarmup
             listener?.Stop();
         }
     }
+
+#if NET8_0_OR_GREATER
+    private static void LoadTrustStore()
+    {
+        try
+        {
+            using var store = new System.Security.Cryptography.X509Certificates.X509Store(System.Security.Cryptography.X509Certificates.StoreName.Root, System.Security.Cryptography.X509Certificates.StoreLocation.LocalMachine);
+            store.Open(System.Security.Cryptography.X509Certificates.OpenFlags.ReadOnly);
+            foreach (var certificate in store.Certificates)
+            {
+                certificate.Dispose();
+            }
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // Only a speed-up: the certificate check loads the store itself.
+        }
+    }
+#endif
 
     /// <summary>
     /// One loopback TLS handshake with a throwaway ECDSA certificate: loads the TLS library and the certificate

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Linq;
 using System.Threading;
 using MailFlowTools.Tests.Infrastructure;
 
@@ -13,14 +14,18 @@ public sealed class CliCancellationTests
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "Sends SIGINT to the child process; Linux only.");
 
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(TestPaths.CliCommand[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(TestPaths.CliAssembly);
+        foreach (var argument in TestPaths.CliCommand.Skip(1))
+        {
+            psi.ArgumentList.Add(argument);
+        }
+
         psi.ArgumentList.Add("Resolve-SmtpStatus");
         using var process = Process.Start(psi)!;
         try

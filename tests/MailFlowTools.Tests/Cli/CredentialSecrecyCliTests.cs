@@ -60,7 +60,7 @@ public sealed class CredentialSecrecyCliTests : IClassFixture<CredentialCliRunFi
         var behaviour = row.Server?.Invoke();
         await using var server = behaviour is null ? null : new FakeSmtpServer(behaviour.RunAsync);
         var target = server is null ? new[] { "no-such-host.invalid" } : new[] { "127.0.0.1", "--port", server.Port.ToString(CultureInfo.InvariantCulture) };
-        var args = new List<string> { GetSmtpStageTimingVerb.PasswordEnvironmentVariable + "=" + Password, "dotnet", TestPaths.CliAssembly, "Get-SmtpStageTiming" };
+        List<string> args = [GetSmtpStageTimingVerb.PasswordEnvironmentVariable + "=" + Password, .. TestPaths.CliCommand, "Get-SmtpStageTiming"];
         args.AddRange(target);
         args.AddRange(new[] { "--credential", UserName, "--stop-after", "Mail", "--verbose" });
         args.AddRange(row.Args);

@@ -61,7 +61,7 @@ public sealed class GetSmtpStageTimingVerbTests
         // env(1) sets the variable for the child only.
         var r = ProcessRunner.Run(
             "env",
-            new[] { GetSmtpStageTimingVerb.PasswordEnvironmentVariable + "=" + password, "dotnet", TestPaths.CliAssembly, "Get-SmtpStageTiming", "127.0.0.1", "--port", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--credential", "probe", "--allow-insecure-auth", "--stop-after", "Mail", "--json", "--verbose" },
+            [GetSmtpStageTimingVerb.PasswordEnvironmentVariable + "=" + password, .. TestPaths.CliCommand, "Get-SmtpStageTiming", "127.0.0.1", "--port", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--credential", "probe", "--allow-insecure-auth", "--stop-after", "Mail", "--json", "--verbose"],
             TimeSpan.FromSeconds(30),
             standardInput: string.Empty);
         Assert.True(r.ExitCode == 0, r.StandardOutput + r.StandardError);

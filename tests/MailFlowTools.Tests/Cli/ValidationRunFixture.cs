@@ -63,7 +63,7 @@ public sealed class ValidationRunFixture : IDisposable
         }
 
         // nobody:nogroup, no supplementary groups: no CAP_NET_RAW, and outside ping_group_range unless it is wide open.
-        var command = new List<string> { "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", "dotnet", TestPaths.CliAssembly };
+        List<string> command = ["--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", .. TestPaths.CliCommand];
         command.AddRange(args);
         return ProcessRunner.Run("setpriv", command, Limit, standardInput: string.Empty);
     }

@@ -52,22 +52,16 @@ public static class ProcessRunner
         return new ProcessResult(exited ? process.ExitCode : -1, stdout.Result, stderr.Result, watch.Elapsed.TotalMilliseconds, !exited);
     }
 
-    /// <summary>Runs the built mailflow CLI (on this machine's dotnet), optionally inside a network namespace.</summary>
+    /// <summary>Runs the built mailflow CLI (native when MAILFLOW_CLI is set), optionally inside a network namespace.</summary>
     public static ProcessResult Mailflow(IEnumerable<string> arguments, TimeSpan timeout, string? networkNamespace = null, string? standardInput = null)
     {
-        var args = new List<string>();
-        string file;
+        List<string> args = networkNamespace is null ? [.. TestPaths.CliCommand] : ["netns", "exec", networkNamespace, .. TestPaths.CliCommand];
+        var file = networkNamespace is null ? args[0] : "ip";
         if (networkNamespace is null)
         {
-            file = "dotnet";
-        }
-        else
-        {
-            file = "ip";
-            args.AddRange(new[] { "netns", "exec", networkNamespace, "dotnet" });
+            args.RemoveAt(0);
         }
 
-        args.Add(TestPaths.CliAssembly);
         args.AddRange(arguments);
         return Run(file, args, timeout, standardInput);
     }

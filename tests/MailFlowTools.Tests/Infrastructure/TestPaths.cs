@@ -34,6 +34,20 @@ public static class TestPaths
     /// <summary>The CLI next to the tests (the test project references it, so it is copied here).</summary>
     public static string CliAssembly => Path.Combine(AppContext.BaseDirectory, "mailflow.dll");
 
+    /// <summary>
+    /// The native mailflow named by MAILFLOW_CLI (tests/run.sh builds it and sets it, so the CLI tests run what
+    /// users run), or null when the variable is unset. A variable that names no file fails the test, never falls back.
+    /// </summary>
+    public static string? NativeCli => Environment.GetEnvironmentVariable("MAILFLOW_CLI") is { Length: > 0 } path
+        ? File.Exists(path) ? Path.GetFullPath(path) : throw new InvalidOperationException("MAILFLOW_CLI names no file: " + path)
+        : null;
+
+    /// <summary>The command that starts the CLI: the native binary when MAILFLOW_CLI is set, else dotnet mailflow.dll.</summary>
+    public static string[] CliCommand => NativeCli is { } native ? new[] { native } : new[] { DotnetHost, CliAssembly };
+
+    /// <summary>The dotnet host that runs this test process when the SDK says so, else dotnet on PATH.</summary>
+    public static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+
     /// <summary>PowerShell's reference assembly, copied here for metadata-only loading.</summary>
     public static string PowerShellReferenceAssembly => Path.Combine(AppContext.BaseDirectory, "surface", "System.Management.Automation.dll");
 }

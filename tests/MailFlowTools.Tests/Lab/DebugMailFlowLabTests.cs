@@ -178,11 +178,9 @@ public sealed class DebugMailFlowLabTests
         }
     }
 
-    private static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-
     private (int Exit, JsonElement Diagnosis, string Text, double Seconds) Run(string? domain, params string[] args)
     {
-        var command = new List<string> { Dotnet, Path.Combine(AppContext.BaseDirectory, "mailflow.dll"), "Debug-MailFlow" };
+        List<string> command = [.. TestPaths.CliCommand, "Debug-MailFlow"];
         if (domain is not null)
         {
             command.Add(domain);

@@ -162,7 +162,7 @@ public sealed class FindMtuBlackHoleLabTests
     {
         Privilege.RequireSetpriv();
 
-        var noRaw = new[] { Privilege.Setpriv, "--inh-caps=-net_raw", "--bounding-set=-net_raw", "dotnet", TestPaths.CliAssembly, "Find-MtuBlackHole" };
+        string[] noRaw = [Privilege.Setpriv, "--inh-caps=-net_raw", "--bounding-set=-net_raw", .. TestPaths.CliCommand, "Find-MtuBlackHole"];
         var auto = lab.InClient(noRaw.Concat(new[] { LabAddresses.BlackHoleV4, "--json" }), Limit);
         Assert.True(auto.ExitCode == 1, auto.StandardOutput + auto.StandardError);
         using (var doc = JsonDocument.Parse(auto.StandardOutput))
@@ -183,7 +183,7 @@ public sealed class FindMtuBlackHoleLabTests
     [LabFact]
     public void A_name_resolves_through_the_lab_resolver_and_every_address_is_probed()
     {
-        var r = lab.InClient(new[] { "dotnet", TestPaths.CliAssembly, "Find-MtuBlackHole", "mx-blackhole.lab.test", "--json" }, Limit);
+        var r = lab.InClient([.. TestPaths.CliCommand, "Find-MtuBlackHole", "mx-blackhole.lab.test", "--json"], Limit);
         Assert.True(r.ExitCode == 1, r.StandardOutput + r.StandardError);
         using var doc = JsonDocument.Parse(r.StandardOutput);
         var addresses = doc.RootElement.EnumerateArray().Select(e => e.GetProperty("Address").GetString()).ToList();
@@ -194,7 +194,7 @@ public sealed class FindMtuBlackHoleLabTests
 
     private (int Exit, JsonElement Result, string Raw) Run(string address, params string[] extra)
     {
-        var args = new List<string> { "dotnet", TestPaths.CliAssembly, "Find-MtuBlackHole", address, "--json", "--timeout-seconds", ProbeTimeoutSeconds.ToString(CultureInfo.InvariantCulture) };
+        List<string> args = [.. TestPaths.CliCommand, "Find-MtuBlackHole", address, "--json", "--timeout-seconds", ProbeTimeoutSeconds.ToString(CultureInfo.InvariantCulture)];
         args.AddRange(extra);
         var r = lab.InClient(args, Limit);
         var raw = "exit " + r.ExitCode + "\n" + r.StandardOutput + r.StandardError;

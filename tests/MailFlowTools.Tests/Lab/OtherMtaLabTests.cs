@@ -241,7 +241,7 @@ public sealed class OtherMtaLabTests
 
     private (int Exit, JsonElement Result, string Raw) Run(params string[] verbAndArgs)
     {
-        var args = new List<string> { "dotnet", TestPaths.CliAssembly };
+        List<string> args = [.. TestPaths.CliCommand];
         args.AddRange(verbAndArgs);
         args.Add("--json");
         var r = lab.InClient(args, Limit);

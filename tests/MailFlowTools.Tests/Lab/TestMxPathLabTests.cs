@@ -192,20 +192,16 @@ public sealed class TestMxPathLabTests
     [LabFact]
     public void Domains_come_from_standard_input_too()
     {
-        var cli = Path.Combine(AppContext.BaseDirectory, "mailflow.dll");
-        var r = lab.InClient(new[] { Dotnet, cli, "Test-MxPath", "--json" }, Limit, "healthy.lab.test\n# a comment\n\nnullmx.lab.test\n");
+        var r = lab.InClient([.. TestPaths.CliCommand, "Test-MxPath", "--json"], Limit, "healthy.lab.test\n# a comment\n\nnullmx.lab.test\n");
         var results = Parse(r.StandardOutput);
         Assert.Equal(new[] { "healthy.lab.test", "nullmx.lab.test" }, results.Select(x => x.GetProperty("DomainName").GetString()).OrderBy(x => x, StringComparer.Ordinal));
     }
-
-    private static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     private (int Exit, List<JsonElement> Results, string Output) Run(params string[] args) => RunWithInput(null, args);
 
     private (int Exit, List<JsonElement> Results, string Output) RunWithInput(string? standardInput, params string[] args)
     {
-        var cli = Path.Combine(AppContext.BaseDirectory, "mailflow.dll");
-        var command = new List<string> { Dotnet, cli, "Test-MxPath" };
+        List<string> command = [.. TestPaths.CliCommand, "Test-MxPath"];
         command.AddRange(args);
         command.Add("--json");
         var r = lab.InClient(command, Limit, standardInput);

@@ -63,7 +63,7 @@ public sealed class FindMtuBlackHoleCliTests
             + "test \"$(cat /proc/sys/net/ipv4/ping_group_range)\" = \"$(printf '1\\t0')\" && exec \"$@\"";
         var r = ProcessRunner.Run(
             "unshare",
-            new[] { "--net", "--", "sh", "-c", closed, "sh", Privilege.Setpriv, "--inh-caps=-net_raw", "--bounding-set=-net_raw", "dotnet", TestPaths.CliAssembly, "Find-MtuBlackHole", "127.0.0.1", "--method", "Icmp" },
+            ["--net", "--", "sh", "-c", closed, "sh", Privilege.Setpriv, "--inh-caps=-net_raw", "--bounding-set=-net_raw", .. TestPaths.CliCommand, "Find-MtuBlackHole", "127.0.0.1", "--method", "Icmp"],
             Limit);
         Assert.Equal(2, r.ExitCode);
         Assert.StartsWith("mailflow: RawSocketNotPermitted:", r.StandardError.Trim());

@@ -113,7 +113,7 @@ for a in 203.0.113.20 2001:db8:77:b::20; do for i in $(seq 1 50); do ip netns ex
     /// <summary>Runs the CLI in the client namespace as root (raw sockets).</summary>
     public ProcessResult Privileged(TimeSpan timeout, params string[] args)
     {
-        var command = new System.Collections.Generic.List<string> { "netns", "exec", Client, "dotnet", TestPaths.CliAssembly };
+        System.Collections.Generic.List<string> command = ["netns", "exec", Client, .. TestPaths.CliCommand];
         command.AddRange(args);
         return ProcessRunner.Run("ip", command, timeout);
     }
@@ -121,7 +121,7 @@ for a in 203.0.113.20 2001:db8:77:b::20; do for i in $(seq 1 50); do ip netns ex
     /// <summary>Runs the CLI in the client namespace without CAP_NET_RAW (a root shell that has dropped the capability).</summary>
     public ProcessResult Unprivileged(TimeSpan timeout, params string[] args)
     {
-        var command = new System.Collections.Generic.List<string> { "netns", "exec", Client, Privilege.Setpriv, "--inh-caps=-net_raw", "--bounding-set=-net_raw", "dotnet", TestPaths.CliAssembly };
+        System.Collections.Generic.List<string> command = ["netns", "exec", Client, Privilege.Setpriv, "--inh-caps=-net_raw", "--bounding-set=-net_raw", .. TestPaths.CliCommand];
         command.AddRange(args);
         return ProcessRunner.Run("ip", command, timeout);
     }

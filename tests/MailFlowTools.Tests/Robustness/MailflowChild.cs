@@ -12,7 +12,7 @@ internal static class MailflowChild
     private static readonly string OutputDirectory = Path.Combine(Path.GetTempPath(), "mailflow-robustness");
 
     public static SpawnedProcess Start(params string[] arguments) =>
-        SpawnedProcess.Start("dotnet", new[] { TestPaths.CliAssembly }.Concat(arguments).ToArray(), OutputDirectory);
+        SpawnedProcess.Start(TestPaths.CliCommand[0], TestPaths.CliCommand.Skip(1).Concat(arguments).ToArray(), OutputDirectory);
 
     /// <summary>Runs to the end (killed past <paramref name="limit"/>) and returns the exit with both outputs.</summary>
     public static (SpawnedExit Exit, string StandardOutput, string StandardError) Run(TimeSpan limit, IReadOnlyList<string> arguments)

@@ -34,4 +34,13 @@ public sealed class EdnsReachabilityOptions
     public int BisectionWidth { get; init; } = 15;
 
     public int MaxBisectionRounds { get; init; } = 3;
+
+    /// <summary>
+    /// The gap between two bisection queries to one server: 20 ms, at most 50 queries a second. Response-rate
+    /// limiting counts identical answers per client network and second, and the bisection's answers below the
+    /// loss are all the same truncated reply: a rate limiter that dropped or truncated them would move the bracket.
+    /// 50 a second keeps the two rounds (at most 30 queries) within 0.6 s, so the search still ends inside one probe
+    /// timeout, while the queries spread over the rate limiter's one-second accounting instead of arriving at once.
+    /// </summary>
+    public TimeSpan BisectionSpacing { get; init; } = TimeSpan.FromMilliseconds(20);
 }

@@ -11,8 +11,9 @@ namespace MailFlowTools.Core.Dns.Reachability;
 
 /// <summary>
 /// Probes one server address: the UDP buffer-size matrix, TCP and (optionally) the compliance probes all run in
-/// parallel, so a server takes about one probe timeout. When large UDP answers are lost, the advertised buffer is
-/// bisected with parallel rounds to bracket the largest answer that gets through.
+/// parallel. When large UDP answers are lost, the advertised buffer is bisected with parallel rounds to bracket the
+/// largest answer that gets through; the rounds run while the matrix's lost probes wait, so a server takes about
+/// one probe timeout in all.
 /// </summary>
 public static class EdnsReachabilityTester
 {
@@ -47,46 +48,70 @@ public static class EdnsReachabilityTester
         }
 
         reporter.Verbose($"{server}: {plans.Count} probes in parallel for {name} {options.Type}, timeout {options.Timeout.TotalSeconds:0.##} s.");
-        var probes = (await RunAsync(server, name, options.Type, plans, options.Timeout, reporter, cancellationToken)).ToList();
+        var matrix = plans.Select(plan => ProbeAsync(server, name, options.Type, plan, options.Timeout, null, reporter, cancellationToken)).ToArray();
 
-        if (options.Bisect)
-        {
-            probes.AddRange(await BisectAsync(server, name, options, probes, reporter, cancellationToken));
-        }
-
+        // The bisection starts while the matrix's lost probes still wait out their timeout: it needs only the
+        // answers that arrive, and they arrive within round trips. The whole test then takes about one timeout.
+        var bisection = options.Bisect
+            ? await BisectAsync(server, name, options, plans, matrix, reporter, cancellationToken)
+            : Array.Empty<EdnsProbe>();
+        var probes = (await Task.WhenAll(matrix)).ToList();
+        probes.AddRange(bisection);
         return EdnsReachabilityAnalyzer.Analyze(server, name, options, probes, stopwatch.Elapsed.TotalMilliseconds);
     }
 
-    private static async Task<IReadOnlyList<EdnsProbe>> BisectAsync(EdnsServerTarget server, string name, EdnsReachabilityOptions options, IReadOnlyList<EdnsProbe> matrix, IEngineReporter reporter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Bisects the advertised buffer between the largest answer that arrived and the smallest that did not. A round
+    /// does not wait for its lost probes: once answers stop arriving for a few round trips (<see cref="QuietPeriod"/>)
+    /// every probe still out is taken as lost, and the next round starts. If one of them arrives after all, the search
+    /// goes on from the real results round by round, so the bracket, and the verdict, are those of a search that had
+    /// waited every round out.
+    /// </summary>
+    private static async Task<IReadOnlyList<EdnsProbe>> BisectAsync(EdnsServerTarget server, string name, EdnsReachabilityOptions options, IReadOnlyList<EdnsProbePlan> matrixPlans, IReadOnlyList<Task<EdnsProbe>> matrix, IEngineReporter reporter, CancellationToken cancellationToken)
     {
-        var added = new List<EdnsProbe>();
-        var seen = matrix.Where(IsSizeProbe).ToList();
-        var rtt = seen.Where(p => p.Arrived).Select(p => p.ElapsedMs).DefaultIfEmpty(0).Max();
-
-        // Answers either arrive within a round trip or never; lost probes need not wait the full timeout.
-        var timeout = TimeSpan.FromMilliseconds(Math.Min(options.Timeout.TotalMilliseconds, Math.Max(1000, rtt * 10)));
-        for (var round = 0; round < options.MaxBisectionRounds; round++)
+        var sent = matrixPlans.Zip(matrix, (plan, task) => (Plan: plan, Task: task)).ToList();
+        var rounds = new List<Task<EdnsProbe>[]>();
+        var pacer = new ProbePacer(options.BisectionSpacing);
+        TimeSpan? timeout = null;
+        while (rounds.Count < options.MaxBisectionRounds)
         {
-            var bracket = EdnsReachabilityAnalyzer.Bracket(seen);
-            if (bracket is not { } b || b.Hi - b.Lo <= options.BisectionResolution)
-            {
-                break;
-            }
+            await WaitForQuietAsync(sent.Select(x => x.Task).ToList(), cancellationToken);
+            var view = sent.Select(x => x.Task.Status == TaskStatus.RanToCompletion ? x.Task.Result : Pending(x.Plan)).Where(IsSizeProbe).ToList();
 
-            var width = Math.Max(1, options.BisectionWidth);
-            var points = Enumerable.Range(1, width)
-                .Select(i => b.Lo + (int)Math.Round((double)(b.Hi - b.Lo) * i / (width + 1)))
-                .Where(p => p > b.Lo && p < b.Hi)
-                .Distinct()
-                .ToList();
+            // Answers either arrive within a round trip or never; lost probes need not wait the full timeout.
+            timeout ??= BisectionTimeout(options, view);
+            var points = NextPoints(view, options);
             if (points.Count == 0)
             {
                 break;
             }
 
-            reporter.Verbose($"{server}: bisection round {round + 1}: answers to {b.Lo} arrive, to {b.Hi} are lost; trying {points.Count} buffer sizes in parallel.");
+            reporter.Verbose($"{server}: bisection round {rounds.Count + 1}: trying {points.Count} buffer sizes between {points[0] - 1} and {points[points.Count - 1] + 1}, {options.BisectionSpacing.TotalMilliseconds:0} ms apart.");
             var plans = points.Select(p => new EdnsProbePlan(EdnsProbeKind.Bisection, DnsTransport.Udp, p, options.DnssecOk)).ToList();
-            var results = await RunAsync(server, name, options.Type, plans, timeout, reporter, cancellationToken);
+            var round = plans.Select(plan => ProbeAsync(server, name, options.Type, plan, timeout.Value, pacer, reporter, cancellationToken)).ToArray();
+            rounds.Add(round);
+            sent.AddRange(plans.Zip(round, (plan, task) => (Plan: plan, Task: task)));
+        }
+
+        var added = new List<EdnsProbe>();
+        foreach (var round in rounds)
+        {
+            added.AddRange(await Task.WhenAll(round));
+        }
+
+        // A probe taken as lost arrived after all: finish the search from what really happened.
+        var seen = (await Task.WhenAll(matrix)).Where(IsSizeProbe).Concat(added).ToList();
+        for (var round = rounds.Count; round < options.MaxBisectionRounds; round++)
+        {
+            var points = NextPoints(seen, options);
+            if (points.Count == 0)
+            {
+                break;
+            }
+
+            reporter.Verbose($"{server}: bisection round {round + 1} (an answer arrived late): trying {points.Count} buffer sizes.");
+            var plans = points.Select(p => new EdnsProbePlan(EdnsProbeKind.Bisection, DnsTransport.Udp, p, options.DnssecOk)).ToList();
+            var results = await Task.WhenAll(plans.Select(plan => ProbeAsync(server, name, options.Type, plan, timeout ?? options.Timeout, pacer, reporter, cancellationToken)));
             added.AddRange(results);
             seen.AddRange(results);
         }
@@ -94,16 +119,75 @@ public static class EdnsReachabilityTester
         return added;
     }
 
-    internal static bool IsSizeProbe(EdnsProbe p) => p.Transport == DnsTransport.Udp && p.Kind is EdnsProbeKind.Matrix or EdnsProbeKind.Bisection;
-
-    private static async Task<EdnsProbe[]> RunAsync(EdnsServerTarget server, string name, DnsRecordType type, IReadOnlyList<EdnsProbePlan> plans, TimeSpan timeout, IEngineReporter reporter, CancellationToken cancellationToken)
+    /// <summary>The buffer sizes of the next round: evenly inside the bracket, or none when it is narrow enough.</summary>
+    private static List<int> NextPoints(IReadOnlyList<EdnsProbe> sizeProbes, EdnsReachabilityOptions options)
     {
-        var tasks = plans.Select(plan => ProbeAsync(server, name, type, plan, timeout, reporter, cancellationToken)).ToArray();
-        return await Task.WhenAll(tasks);
+        if (EdnsReachabilityAnalyzer.Bracket(sizeProbes) is not { } b || b.Hi - b.Lo <= options.BisectionResolution)
+        {
+            return new List<int>();
+        }
+
+        var width = Math.Max(1, options.BisectionWidth);
+        return Enumerable.Range(1, width)
+            .Select(i => b.Lo + (int)Math.Round((double)(b.Hi - b.Lo) * i / (width + 1)))
+            .Where(p => p > b.Lo && p < b.Hi)
+            .Distinct()
+            .ToList();
     }
 
-    private static async Task<EdnsProbe> ProbeAsync(EdnsServerTarget server, string name, DnsRecordType type, EdnsProbePlan plan, TimeSpan timeout, IEngineReporter reporter, CancellationToken cancellationToken)
+    private static TimeSpan BisectionTimeout(EdnsReachabilityOptions options, IReadOnlyList<EdnsProbe> sizeProbes)
     {
+        var rtt = sizeProbes.Where(p => p.Arrived).Select(p => p.ElapsedMs).DefaultIfEmpty(0).Max();
+        return TimeSpan.FromMilliseconds(Math.Min(options.Timeout.TotalMilliseconds, Math.Max(1000, rtt * 10)));
+    }
+
+    /// <summary>A probe still out, as the bracket sees it until it ends: lost.</summary>
+    private static EdnsProbe Pending(EdnsProbePlan plan) => new()
+    {
+        Kind = plan.Kind,
+        Transport = plan.Transport,
+        Edns = plan.BufferSize > 0,
+        BufferSize = plan.BufferSize,
+        DnssecOk = plan.DnssecOk,
+        Outcome = EdnsProbeOutcome.Timeout,
+    };
+
+    /// <summary>
+    /// Returns when every probe has ended, or when none has ended for <see cref="QuietPeriod"/>: four times the
+    /// slowest answer so far, at least 50 ms (a loaded machine's scheduling) and at most 500 ms.
+    /// </summary>
+    private static async Task WaitForQuietAsync(IReadOnlyList<Task<EdnsProbe>> probes, CancellationToken cancellationToken)
+    {
+        var pending = probes.Where(t => !t.IsCompleted).ToList();
+        while (pending.Count > 0)
+        {
+            var quiet = QuietPeriod(probes);
+            var next = Task.WhenAny(pending);
+            if (await Task.WhenAny(next, Task.Delay(quiet, cancellationToken)) != next)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                return;
+            }
+
+            pending.RemoveAll(t => t.IsCompleted);
+        }
+    }
+
+    private static TimeSpan QuietPeriod(IReadOnlyList<Task<EdnsProbe>> probes)
+    {
+        var slowest = probes.Where(t => t.Status == TaskStatus.RanToCompletion && t.Result.Arrived).Select(t => t.Result.ElapsedMs).DefaultIfEmpty(0).Max();
+        return TimeSpan.FromMilliseconds(Math.Min(500, Math.Max(50, slowest * 4)));
+    }
+
+    internal static bool IsSizeProbe(EdnsProbe p) => p.Transport == DnsTransport.Udp && p.Kind is EdnsProbeKind.Matrix or EdnsProbeKind.Bisection;
+
+    private static async Task<EdnsProbe> ProbeAsync(EdnsServerTarget server, string name, DnsRecordType type, EdnsProbePlan plan, TimeSpan timeout, ProbePacer? pacer, IEngineReporter reporter, CancellationToken cancellationToken)
+    {
+        if (pacer is not null)
+        {
+            await pacer.WaitTurnAsync(cancellationToken);
+        }
+
         var query = DnsQueryFactory.Create(name, type, new DnsQueryOptions
         {
             EdnsBufferSize = plan.BufferSize,
