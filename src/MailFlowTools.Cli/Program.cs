@@ -1,13 +1,12 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Cli.Binding;
 using MailFlowTools.Cli.Output;
+using MailFlowTools.Cli.Streaming;
 using MailFlowTools.Core.Errors;
-using MailFlowTools.Core.Findings;
 using MailFlowTools.Core.Reporting;
 
 namespace MailFlowTools.Cli;
@@ -70,7 +69,6 @@ public static class Program
         }
 
         var rest = args.Skip(1).ToList();
-        var json = rest.Remove("--json");
         var verbose = rest.Remove("--verbose") | rest.Remove("-Verbose");
         if (rest.Contains("--help") || rest.Contains("-h"))
         {
@@ -78,72 +76,95 @@ public static class Program
             return ExitOk;
         }
 
-        var results = new List<object>();
         var gate = new object();
-        var errors = 0;
         var reporter = new ConsoleReporter(stderr, verbose);
         CliContext? context = null;
+        ResultStreamWriter? writer = null;
+        var summary = new RunSummary();
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(stopToken);
+        var outputGone = false;
 
         // Whatever a verb registers as secret (a password) is masked in every line printed, results included.
         SecretRedactor Secrets() => context?.Secrets ?? SecretRedactor.None;
         void Emit(object result)
         {
-            lock (gate)
-            {
-                results.Add(result);
-                if (!json)
-                {
-                    // Text streams as results arrive so long batches show progress.
-                    if (results.Count > 1)
-                    {
-                        stdout.WriteLine();
-                    }
-
-                    var text = new System.IO.StringWriter();
-                    TextOutput.Write(text, new[] { result });
-                    stdout.Write(Secrets().Scrub(text.ToString()));
-                }
-            }
+            // Straight to standard output: nothing here keeps a result, so a long batch runs in flat memory.
+            summary.Result(result);
+            writer!.Write(result);
         }
 
         void EmitError(MailFlowException ex)
         {
+            summary.Error();
             lock (gate)
             {
-                errors++;
                 stderr.WriteLine("mailflow: " + ErrorReport.FormatLine(ex, Secrets()));
             }
         }
 
+        void WriteSummary()
+        {
+            // Only for batches: a single target's stderr stays exactly its error line, if any.
+            if (summary.Read > 1 || summary.Skipped > 0)
+            {
+                lock (gate)
+                {
+                    stderr.WriteLine(summary.Format());
+                }
+            }
+        }
+
+        int Interrupted()
+        {
+            writer?.Close();
+            lock (gate)
+            {
+                stderr.WriteLine(outputGone ? "mailflow: interrupted: standard output was closed." : "mailflow: interrupted.");
+            }
+
+            WriteSummary();
+            return ExitInterrupted;
+        }
+
         try
         {
+            var switches = StreamSwitches.Extract(rest);
             ArgumentBinder.Bind(verb, rest);
-            context = new CliContext(reporter, Emit, EmitError, Console.In, Console.IsInputRedirected);
+            var resume = switches.ResumePath is null ? null : LoadResume(verb, switches.ResumePath, reporter);
+            writer = new ResultStreamWriter(Console.OpenStandardOutput(), switches.Mode, Secrets, () =>
+            {
+                outputGone = true;
+                run.Cancel();
+            });
+            var batch = new BatchSettings { Ordered = switches.Ordered, Resume = resume, Summary = summary };
+            context = new CliContext(reporter, Emit, EmitError, Console.In, Console.IsInputRedirected, batch);
+
             // On the thread pool: some waits (console input) block synchronously, and Ctrl+C must still win.
-            var work = Task.Run(() => verb.RunAsync(context, stopToken), CancellationToken.None);
+            var work = Task.Run(() => verb.RunAsync(context, run.Token), CancellationToken.None);
 
             // Ctrl+C returns at once, even if a probe has not yet noticed the cancellation.
-            var stopped = Task.Delay(Timeout.Infinite, stopToken);
+            var stopped = Task.Delay(Timeout.Infinite, run.Token);
             if (await Task.WhenAny(work, stopped) == stopped)
             {
-                stderr.WriteLine("mailflow: interrupted.");
-                return ExitInterrupted;
+                return Interrupted();
             }
 
             await work;
         }
         catch (MailFlowException ex)
         {
+            writer?.Close();
             stderr.WriteLine("mailflow: " + ErrorReport.FormatLine(ex, Secrets()));
             return ExitCouldNotRun;
         }
-        catch (OperationCanceledException) when (stopToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (run.IsCancellationRequested)
         {
-            stderr.WriteLine("mailflow: interrupted.");
-            return ExitInterrupted;
+            return Interrupted();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            writer?.Close();
+
             // A bug, not a user error: one masked line (the stack with --verbose), never the runtime's unmasked dump.
             stderr.WriteLine($"mailflow: {ErrorIds.UnexpectedError}: {ex.GetType().Name}: {Secrets().Scrub(ex.Message)}");
             if (verbose)
@@ -154,22 +175,22 @@ public static class Program
             return ExitCouldNotRun;
         }
 
-        lock (gate)
+        writer.Close();
+        WriteSummary();
+        if (summary.Errors > 0)
         {
-            if (json)
-            {
-                var text = new System.IO.StringWriter();
-                JsonOutput.Write(text, results);
-                stdout.Write(Secrets().Scrub(text.ToString()));
-            }
-
-            if (errors > 0)
-            {
-                return ExitCouldNotRun;
-            }
-
-            var problem = results.OfType<IHasFindings>().Any(r => r.Findings.Any(f => f.IsProblem));
-            return problem ? ExitProblemFound : ExitOk;
+            return ExitCouldNotRun;
         }
+
+        return writer.ProblemFound ? ExitProblemFound : ExitOk;
+    }
+
+    private static ResumeSet LoadResume(CliVerb verb, string path, ConsoleReporter reporter)
+    {
+        var property = verb.ResumeProperty
+            ?? throw MailFlowException.InvalidArgument(ErrorIds.InvalidUsage, $"--resume does not apply to {ArgumentBinder.VerbName(verb)}: its inputs are not names.");
+        var resume = ResumeSet.Load(path, property);
+        reporter.Verbose($"--resume: {resume.Count} names already in '{path}' ({property}); {resume.Unreadable} lines without one.");
+        return resume;
     }
 }

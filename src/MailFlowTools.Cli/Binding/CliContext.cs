@@ -1,8 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Threading;
-using System.Threading.Tasks;
+using MailFlowTools.Cli.Streaming;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.Reporting;
 
@@ -11,8 +10,9 @@ namespace MailFlowTools.Cli.Binding;
 /// <summary>What a verb can do while it runs: the CLI's counterpart of the cmdlet base's Emit and EmitError.</summary>
 public sealed class CliContext
 {
-    public CliContext(IEngineReporter reporter, Action<object> emit, Action<MailFlowException> emitError, TextReader standardInput, bool standardInputRedirected)
+    public CliContext(IEngineReporter reporter, Action<object> emit, Action<MailFlowException> emitError, TextReader standardInput, bool standardInputRedirected, BatchSettings? batch = null)
     {
+        Batch = batch ?? new BatchSettings();
         // Masks whatever secrets the verb registers in Secrets, even after the reporter was handed to an engine.
         Reporter = new RedactingReporter(reporter, () => Secrets);
         Emit = emit;
@@ -36,28 +36,21 @@ public sealed class CliContext
 
     public bool StandardInputRedirected { get; }
 
+    /// <summary>Order, --resume and the counters for the batch this run's targets go through.</summary>
+    public BatchSettings Batch { get; }
+
     /// <summary>
-    /// The names piped on standard input, one per line: the CLI's pipeline input. Blank lines and comments are
-    /// skipped so a list file can be piped as it is. <paramref name="usage"/> is the error when nothing is piped.
+    /// The names piped on standard input, one per line, as they arrive: the CLI's pipeline input. Blank lines and
+    /// comments are skipped so a list file can be piped as it is. <paramref name="usage"/> is the error (thrown
+    /// now) when nothing is piped.
     /// </summary>
-    public async Task<IReadOnlyList<string>> ReadInputLinesAsync(string usage, CancellationToken cancellationToken)
+    public IAsyncEnumerable<string> InputLines(string usage)
     {
         if (!StandardInputRedirected)
         {
             throw MailFlowException.InvalidArgument(ErrorIds.InvalidUsage, usage);
         }
 
-        var lines = new List<string>();
-        string? line;
-        while ((line = await StandardInput.ReadLineAsync(cancellationToken)) is not null)
-        {
-            var text = line.Trim();
-            if (text.Length > 0 && text[0] != '#')
-            {
-                lines.Add(text);
-            }
-        }
-
-        return lines;
+        return TargetSources.Lines(StandardInput);
     }
 }

@@ -14,4 +14,10 @@ namespace MailFlowTools.Cli.Binding;
 public abstract class CliVerb
 {
     public abstract Task RunAsync(CliContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The result property that names a target, which --resume reads from an earlier JSON Lines file
+    /// (DomainName, Name, ComputerName); null when the verb's inputs are not names, so --resume does not apply.
+    /// </summary>
+    public virtual string? ResumeProperty => null;
 }

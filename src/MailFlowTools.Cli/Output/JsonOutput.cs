@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -7,8 +9,9 @@ using System.Text.Json.Serialization;
 namespace MailFlowTools.Cli.Output;
 
 /// <summary>
-/// --json: an array of the result objects with .NET property names, enums as strings, nesting kept; the metadata
+/// --json and --json-lines: result objects with .NET property names, enums as strings, nesting kept; the metadata
 /// comes from <see cref="MailFlowJsonContext"/> (the enum strings too), so the native build writes the same.
+/// Every result the CLI writes as JSON goes through <see cref="WriteResult"/>.
 /// </summary>
 public static class JsonOutput
 {
@@ -22,9 +25,31 @@ public static class JsonOutput
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
+    /// <summary>Writer settings for one --json array: indented like the serializer options.</summary>
+    public static readonly JsonWriterOptions ArrayWriterOptions = new() { Indented = true, Encoder = Options.Encoder };
+
+    /// <summary>Writer settings for --json-lines: one object per line, so no indentation.</summary>
+    public static readonly JsonWriterOptions LineWriterOptions = new() { Indented = false, Encoder = Options.Encoder };
+
+    /// <summary>Serialises one result by its runtime type, so derived and nested result objects keep all their properties.</summary>
+    public static void WriteResult(Utf8JsonWriter writer, object result) =>
+        JsonSerializer.Serialize(writer, result, Options.GetTypeInfo(result.GetType()));
+
+    /// <summary>A whole array at once (for callers that hold a finished list); the CLI itself streams.</summary>
     public static void Write(TextWriter writer, IReadOnlyList<object> results)
     {
-        // Each result by its runtime type (the list holds objects), so derived and nested results keep all their properties.
-        writer.WriteLine(JsonSerializer.Serialize(results, Options.GetTypeInfo(typeof(IReadOnlyList<object>))));
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer, ArrayWriterOptions))
+        {
+            json.WriteStartArray();
+            foreach (var result in results)
+            {
+                WriteResult(json, result);
+            }
+
+            json.WriteEndArray();
+        }
+
+        writer.WriteLine(Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 }

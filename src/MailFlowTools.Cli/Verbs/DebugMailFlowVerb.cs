@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Cli.Binding;
+using MailFlowTools.Cli.Streaming;
 using MailFlowTools.Core.Diagnosis;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Mime;
@@ -36,6 +37,8 @@ public sealed class DebugMailFlowVerb : CliVerb
     [CliParameter(HelpText = "Longest wait for an SMTP greeting or reply and for stalled message data, in seconds (1-120, default 10); connects wait at most 5 s, DNS probes 3 s, MTU probes 2 s.")]
     public double TimeoutSeconds { get; set; } = MailFlowDiagnosisOptions.DefaultTimeoutSeconds;
 
+    public override string? ResumeProperty => nameof(MailFlowDiagnosis.DomainName);
+
     public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         var options = MailFlowDiagnosisOptions.FromParameters(DnsServer, Quick, TimeoutSeconds);
@@ -45,37 +48,45 @@ public sealed class DebugMailFlowVerb : CliVerb
             ndr = await context.StandardInput.ReadToEndAsync(cancellationToken);
         }
 
-        var inputs = new List<DiagnosisInput>();
-        inputs.AddRange(DomainName.Select(d => new DiagnosisInput { DomainName = d, NdrText = ndr is null ? null : NdrMessage.Split(ndr)[0] }));
+        var given = new List<DiagnosisInput>();
+        given.AddRange(DomainName.Select(d => new DiagnosisInput { DomainName = d, NdrText = ndr is null ? null : NdrMessage.Split(ndr)[0] }));
         if (InputObject is not null)
         {
-            inputs.Add(QueueItemText.Parse(InputObject));
+            given.Add(QueueItemText.Parse(InputObject));
         }
-        if (inputs.Count == 0 && ndr is not null)
+        if (given.Count == 0 && ndr is not null)
         {
             // A MIME bounce to several recipients is one diagnosis per recipient.
-            inputs.AddRange(NdrMessage.Split(ndr).Select(text => new DiagnosisInput { NdrText = text }));
+            given.AddRange(NdrMessage.Split(ndr).Select(text => new DiagnosisInput { NdrText = text }));
         }
 
-        if (inputs.Count == 0)
+        IAsyncEnumerable<DiagnosisInput> inputs;
+        if (given.Count > 0)
         {
-            if (!context.StandardInputRedirected)
-            {
-                throw MailFlowException.InvalidArgument(ErrorIds.InvalidUsage, "Give a domain (for example: mailflow Debug-MailFlow contoso.com), --input-object, --ndr-text, or pipe domains on standard input.");
-            }
-
-            string? line;
-            while ((line = await context.StandardInput.ReadLineAsync(cancellationToken)) is not null)
-            {
-                var text = line.Trim();
-                if (text.Length > 0 && text[0] != '#')
-                {
-                    inputs.Add(new DiagnosisInput { DomainName = text });
-                }
-            }
+            inputs = TargetSources.From(given);
+        }
+        else
+        {
+            const string Usage = "Give a domain (for example: mailflow Debug-MailFlow contoso.com), --input-object, --ndr-text, or pipe domains on standard input.";
+            inputs = FromLines(context.InputLines(Usage));
         }
 
+        // A report per domain when more than one can come (a list, or names read from standard input).
+        var severalDomains = given.Count != 1;
         var reportPath = ReportPath is null ? null : Path.GetFullPath(ReportPath);
-        await DebugMailFlowRunner.RunAsync(inputs, options, reportPath, context.Emit, context.EmitError, context.Reporter, cancellationToken);
+        var plan = new TargetPlan<DiagnosisInput>((input, emit, ct) =>
+            DebugMailFlowRunner.RunAsync(new[] { input }, options, reportPath, emit, context.EmitError, context.Reporter, ct, severalDomains: severalDomains))
+        {
+            KeyOf = input => input.NdrText is null && input.LastError is null ? input.DomainName ?? input.NextHopDomain : null,
+        };
+        await TargetPipeline.RunAsync(context, inputs, plan, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<DiagnosisInput> FromLines(IAsyncEnumerable<string> lines)
+    {
+        await foreach (var line in lines)
+        {
+            yield return new DiagnosisInput { DomainName = line };
+        }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Cli.Binding;
+using MailFlowTools.Cli.Streaming;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.PathMtu;
 
@@ -10,7 +11,7 @@ namespace MailFlowTools.Cli.Verbs;
 [CliVerb("Find-MtuBlackHole")]
 public sealed class FindMtuBlackHoleVerb : CliVerb
 {
-    [CliParameter(Position = 0, Mandatory = true, HelpText = "Host names or addresses to probe (every address of each name).")]
+    [CliParameter(Position = 0, Mandatory = true, HelpText = "Host names or addresses to probe (every address of each name). Read from standard input (one per line) when omitted and input is piped.")]
     public string[] ComputerName { get; set; } = Array.Empty<string>();
 
     [CliParameter(HelpText = "Auto (default): ICMP when permitted and answered, else TCP. Icmp, Tcp, or Sweep (exact TCP payload sizes).")]
@@ -34,19 +35,26 @@ public sealed class FindMtuBlackHoleVerb : CliVerb
     [CliParameter(HelpText = "Any (default), IPv4 or IPv6: which of the host's addresses to probe.")]
     public MtuProbeAddressFamily AddressFamily { get; set; } = MtuProbeAddressFamily.Any;
 
-    public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
-    {
-        if (ComputerName.Length == 0)
-        {
-            throw MailFlowException.InvalidArgument(ErrorIds.InvalidUsage, "Give a host name or address, e.g. 'mailflow Find-MtuBlackHole mx1.example.net'.");
-        }
+    public override string? ResumeProperty => nameof(MtuProbeResult.ComputerName);
 
+    public override Task RunAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        var names = ComputerName.Length > 0
+            ? TargetSources.From(ComputerName)
+            : context.StandardInputRedirected
+                ? context.InputLines(string.Empty)
+                : throw MailFlowException.InvalidArgument(ErrorIds.InvalidUsage, "Give a host name or address, e.g. 'mailflow Find-MtuBlackHole mx1.example.net', or pipe names on standard input, one per line.");
+
+        // Hosts in turn, as the cmdlet's pipeline takes them; each host's addresses are probed in parallel.
         var engine = new PathMtuEngine(context.Reporter);
-        await engine.RunEachAsync(
-            ComputerName,
-            name => MtuProbeOptions.FromParameters(name, Method, Port, MinSize, MaxSize, PayloadSize, TimeoutSeconds, AddressFamily),
-            context.Emit,
-            context.EmitError,
-            cancellationToken);
+        var plan = new TargetPlan<string>((name, emit, ct) => engine.RunAsync(
+            MtuProbeOptions.FromParameters(name, Method, Port, MinSize, MaxSize, PayloadSize, TimeoutSeconds, AddressFamily),
+            emit,
+            ct))
+        {
+            KeyOf = name => name.Trim().Length > 0 ? name : null,
+        };
+
+        return TargetPipeline.RunAsync(context, names, plan, cancellationToken);
     }
 }

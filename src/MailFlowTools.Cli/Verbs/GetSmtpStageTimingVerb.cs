@@ -2,6 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Cli.Binding;
+using MailFlowTools.Cli.Streaming;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.Smtp;
 
@@ -13,8 +14,8 @@ public sealed class GetSmtpStageTimingVerb : CliVerb
     /// <summary>Where the password for --credential comes from when no terminal is attached.</summary>
     public const string PasswordEnvironmentVariable = "MAILFLOW_PASSWORD";
 
-    [CliParameter(Position = 0, Mandatory = true, HelpText = "The SMTP server: host name or IP address.")]
-    public string ComputerName { get; set; } = string.Empty;
+    [CliParameter(Position = 0, Mandatory = true, HelpText = "SMTP servers: host names or IP addresses, timed in turn. Read from standard input (one per line) when omitted and input is piped.")]
+    public string[] ComputerName { get; set; } = Array.Empty<string>();
 
     [CliParameter(HelpText = "TCP port (default 25).")]
     public int Port { get; set; } = SmtpStageTimingOptions.DefaultPort;
@@ -58,6 +59,8 @@ public sealed class GetSmtpStageTimingVerb : CliVerb
     [CliParameter(HelpText = "Send the credential even without TLS or when the certificate does not validate (test servers only).")]
     public bool AllowInsecureAuth { get; set; }
 
+    public override string? ResumeProperty => nameof(SmtpStageResult.ComputerName);
+
     public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         SmtpCredential? credential = null;
@@ -67,17 +70,22 @@ public sealed class GetSmtpStageTimingVerb : CliVerb
             context.Secrets = credential.Redactor;
         }
 
-        var options = SmtpStageTimingOptions.FromParameters(
-            ComputerName, Port, From, To, MessageSize, EnvelopeSize, Pipelining, StartTls, SplitEndOfData, SegmentSize, StopAfter, Deliver, TimeoutSeconds, credential, AllowInsecureAuth);
+        var names = ComputerName.Length > 0
+            ? TargetSources.From(ComputerName)
+            : context.StandardInputRedirected
+                ? context.InputLines(string.Empty)
+                : throw MailFlowException.InvalidArgument(ErrorIds.InvalidUsage, "Give the SMTP server, e.g. 'mailflow Get-SmtpStageTiming mx1.example.net', or pipe names on standard input, one per line.");
+        var plan = new TargetPlan<string>((name, emit, ct) => SmtpStageTimingEngine.RunAsync(
+            SmtpStageTimingOptions.FromParameters(
+                name, Port, From, To, MessageSize, EnvelopeSize, Pipelining, StartTls, SplitEndOfData, SegmentSize, StopAfter, Deliver, TimeoutSeconds, credential, AllowInsecureAuth),
+            context.Reporter,
+            emit,
+            ct))
+        {
+            KeyOf = name => name.Trim().Length > 0 ? name : null,
+        };
 
-        try
-        {
-            await SmtpStageTimingEngine.RunAsync(options, context.Reporter, context.Emit, cancellationToken);
-        }
-        catch (MailFlowException ex) when (!ex.IsInvalidInvocation)
-        {
-            context.EmitError(ex);
-        }
+        await TargetPipeline.RunAsync(context, names, plan, cancellationToken);
     }
 
     private string ReadPassword(CliContext context)

@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Cli.Binding;
+using MailFlowTools.Cli.Streaming;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.Smtp.Status;
 using MailFlowTools.Mime;
@@ -24,36 +26,46 @@ public sealed class ResolveSmtpStatusVerb : CliVerb
             throw MailFlowException.InvalidArgument(ErrorIds.InvalidParameterCombination, "Give either text or --path, not both.");
         }
 
-        var inputs = Text;
+        // Each text or file is one target; standard input is one NDR, not a list.
+        IAsyncEnumerable<string> inputs;
+        Func<string, string> textOf = text => text;
         if (Path.Length > 0)
         {
-            inputs = Array.ConvertAll(Path, StatusInputFile.Read);
+            inputs = TargetSources.From(Path);
+            textOf = StatusInputFile.Read;
         }
-        else if (inputs.Length == 0)
+        else if (Text.Length > 0)
+        {
+            inputs = TargetSources.From(Text);
+        }
+        else
         {
             if (!context.StandardInputRedirected)
             {
                 throw MailFlowException.InvalidArgument(ErrorIds.InvalidUsage, "Give a status (for example 4.4.7), --path FILE, or pipe an NDR on standard input.");
             }
 
-            inputs = new[] { await context.StandardInput.ReadToEndAsync(cancellationToken) };
+            inputs = TargetSources.From(new[] { await context.StandardInput.ReadToEndAsync(cancellationToken) });
         }
 
-        foreach (var input in inputs)
+        var plan = new TargetPlan<string>((input, emit, ct) =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            ct.ThrowIfCancellationRequested();
             // A MIME bounce gives one status per recipient; any other text is one status.
-            foreach (var part in NdrMessage.Split(input))
+            foreach (var part in NdrMessage.Split(textOf(input)))
             {
                 try
                 {
-                    context.Emit(SmtpStatusResolver.Resolve(part));
+                    emit(SmtpStatusResolver.Resolve(part));
                 }
                 catch (MailFlowException ex) when (!ex.IsInvalidInvocation)
                 {
                     context.EmitError(ex);
                 }
             }
-        }
+
+            return Task.CompletedTask;
+        });
+        await TargetPipeline.RunAsync(context, inputs, plan, cancellationToken);
     }
 }

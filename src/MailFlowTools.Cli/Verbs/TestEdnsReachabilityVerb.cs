@@ -2,9 +2,9 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Cli.Binding;
+using MailFlowTools.Cli.Streaming;
 using MailFlowTools.Core.Dns;
 using MailFlowTools.Core.Dns.Reachability;
-using MailFlowTools.Core.Errors;
 
 namespace MailFlowTools.Cli.Verbs;
 
@@ -35,17 +35,24 @@ public sealed class TestEdnsReachabilityVerb : CliVerb
     [CliParameter(HelpText = "Add the EDNS compliance probes (unknown version, option and flag; OPT on truncated answers).")]
     public bool Compliance { get; set; }
 
-    public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
+    public override string? ResumeProperty => nameof(EdnsReachabilityResult.Name);
+
+    public override Task RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         // Like the cmdlet's pipeline: each piped name is tested in turn. An explicit "" is not "omitted": it reaches
         // the engine, which says what is wrong with it.
         var names = Name is null
-            ? await context.ReadInputLinesAsync("Give the name to query, for example: mailflow Test-EdnsReachability example.com, or pipe names on standard input, one per line.", cancellationToken)
-            : new[] { Name };
-        foreach (var name in names)
+            ? context.InputLines("Give the name to query, for example: mailflow Test-EdnsReachability example.com, or pipe names on standard input, one per line.")
+            : TargetSources.From(new[] { Name });
+        var plan = new TargetPlan<string>((name, emit, ct) =>
         {
             var request = EdnsReachabilityRequest.FromParameters(name, Type, Server, BufferSize, !NoDnssecOk, TimeoutSeconds, NoTcp, Compliance);
-            await EdnsReachabilityRunner.RunAsync(request, context.Emit, context.EmitError, context.Reporter, cancellationToken);
-        }
+            return EdnsReachabilityRunner.RunAsync(request, emit, context.EmitError, context.Reporter, ct);
+        })
+        {
+            KeyOf = name => name.Trim().Length > 0 ? name : null,
+        };
+
+        return TargetPipeline.RunAsync(context, names, plan, cancellationToken);
     }
 }

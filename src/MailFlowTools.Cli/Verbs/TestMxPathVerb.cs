@@ -1,9 +1,8 @@
 using System;
-using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Cli.Binding;
-using MailFlowTools.Core.Errors;
+using MailFlowTools.Cli.Streaming;
 using MailFlowTools.Core.MxPath;
 
 namespace MailFlowTools.Cli.Verbs;
@@ -41,16 +40,33 @@ public sealed class TestMxPathVerb : CliVerb
     [CliParameter(HelpText = "Seed for the order of equal-preference MX hosts, for repeatable runs. Default: random.")]
     public int? Seed { get; set; }
 
+    public override string? ResumeProperty => nameof(MxPathResult.DomainName);
+
     public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         var options = MxPathOptions.FromParameters(Port, AddressFamily, ConnectTimeoutSeconds, BannerTimeoutSeconds, AllHops, Recipient, Seed, ThrottleLimit);
-        IReadOnlyList<string> domains = DomainName;
-        if (domains.Count == 0)
-        {
-            domains = await context.ReadInputLinesAsync("Give a domain (for example: mailflow Test-MxPath contoso.com), or pipe domains on standard input, one per line.", cancellationToken);
-        }
+        MxPathEngine.Validate(options);
+        var domains = DomainName.Length > 0
+            ? TargetSources.From(DomainName)
+            : context.InputLines("Give a domain (for example: mailflow Test-MxPath contoso.com), or pipe domains on standard input, one per line.");
 
         var engine = await MxPathEngine.CreateAsync(DnsServer, context.Reporter, cancellationToken);
-        await engine.RunAsync(domains, options, context.Emit, context.EmitError, cancellationToken);
+        var batch = engine.StartBatch(options);
+        var plan = new TargetPlan<string>(async (input, emit, ct) =>
+        {
+            if (!MxPathInput.TryNormalize(input, out var domain, out var error))
+            {
+                throw error!;
+            }
+
+            emit(await batch.TestAsync(domain, ct));
+        })
+        {
+            Concurrency = options.ThrottleLimit,
+            KeyOf = input => MxPathInput.TryNormalize(input, out var domain, out _) ? domain : null,
+        };
+
+        await TargetPipeline.RunAsync(context, domains, plan, cancellationToken);
+        batch.Finish();
     }
 }

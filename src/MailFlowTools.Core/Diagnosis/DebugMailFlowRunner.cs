@@ -11,6 +11,7 @@ namespace MailFlowTools.Core.Diagnosis;
 /// Debug-MailFlow end to end for the cmdlet and the CLI verb: each input becomes a domain and a status, is
 /// diagnosed (one domain after another; each diagnosis runs its own steps in parallel), gets its HTML report when
 /// asked, and is emitted. Inputs that name no usable domain go to <c>emitError</c> and the rest go on.
+/// A caller that feeds inputs one at a time passes <c>severalDomains</c> so report files are named per domain.
 /// </summary>
 public static class DebugMailFlowRunner
 {
@@ -22,7 +23,8 @@ public static class DebugMailFlowRunner
         Action<MailFlowException> emitError,
         IEngineReporter? reporter,
         CancellationToken cancellationToken,
-        IDiagnosisProbes? probes = null)
+        IDiagnosisProbes? probes = null,
+        bool? severalDomains = null)
     {
         options.Validate();
         reporter ??= NullEngineReporter.Instance;
@@ -61,7 +63,7 @@ public static class DebugMailFlowRunner
 
             if (reportPath is not null)
             {
-                var path = HtmlReportWriter.PathFor(reportPath, seed.DomainName, seeds.Count > 1);
+                var path = HtmlReportWriter.PathFor(reportPath, seed.DomainName, severalDomains ?? seeds.Count > 1);
                 try
                 {
                     HtmlReportWriter.WriteFile(diagnosis, path);

@@ -13,6 +13,12 @@ namespace MailFlowTools.Core.Execution;
 /// </summary>
 public sealed class PipelineDispatcher : IDisposable
 {
+    /// <summary>
+    /// Posted actions waiting for the pipeline thread. When the commands downstream are slower than the probes,
+    /// a full queue makes the posting thread wait, so results do not pile up here however many there are.
+    /// </summary>
+    public const int QueueCapacity = 256;
+
     private readonly CancellationTokenSource _stop = new();
     private BlockingCollection<Action>? _current;
     private int _pipelineThreadId = -1;
@@ -48,11 +54,15 @@ public sealed class PipelineDispatcher : IDisposable
 
         try
         {
-            queue.Add(action);
+            queue.Add(action, _stop.Token);
         }
         catch (InvalidOperationException)
         {
             // The run has finished; drop the late write.
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped while waiting for room: the pump is gone, drop the write.
         }
     }
 
@@ -70,7 +80,7 @@ public sealed class PipelineDispatcher : IDisposable
 
         _stop.Token.ThrowIfCancellationRequested();
         // Not disposed: a late Post from the finished work may still touch it, and it holds no OS handles until waited on.
-        var queue = new BlockingCollection<Action>();
+        var queue = new BlockingCollection<Action>(QueueCapacity);
         Volatile.Write(ref _current, queue);
         Volatile.Write(ref _pipelineThreadId, Environment.CurrentManagedThreadId);
         try

@@ -82,7 +82,17 @@ public sealed class MxPathEngine
     public Task<MxPathResult> TestAsync(string domainName, MxPathOptions options, CancellationToken cancellationToken) =>
         TestAsync(domainName, options, MxProbeBudget.For(options), cancellationToken);
 
-    private async Task<MxPathResult> TestAsync(string domainName, MxPathOptions options, MxProbeBudget budget, CancellationToken cancellationToken)
+    /// <summary>
+    /// A run over domains that arrive one at a time (a stream too long to hold): they share one probe budget as
+    /// in <see cref="RunAsync"/>. Throws an invalid-invocation <see cref="MailFlowException"/> for bad options.
+    /// </summary>
+    public MxPathBatch StartBatch(MxPathOptions options)
+    {
+        Validate(options);
+        return new MxPathBatch(this, options, _reporter);
+    }
+
+    internal async Task<MxPathResult> TestAsync(string domainName, MxPathOptions options, MxProbeBudget budget, CancellationToken cancellationToken)
     {
         Validate(options);
         var clock = Stopwatch.StartNew();
@@ -133,8 +143,7 @@ public sealed class MxPathEngine
         }
 
         var done = 0;
-        var allTimedOut = 0;
-        var budget = MxProbeBudget.For(options);
+        var batch = StartBatch(options);
         var gate = new object();
         const string Activity = "Test-MxPath";
         _reporter.Progress(new EngineProgress(ProgressActivityId, Activity, F("0 of {0} domains", total), 0));
@@ -146,13 +155,7 @@ public sealed class MxPathEngine
                 cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    var result = await TestAsync(domain, options, budget, cancellationToken);
-                    if (result.Hops.Length > 0 && result.Hops.Where(h => h.Outcome != MxHopOutcome.NotTried).All(h => h.Outcome == MxHopOutcome.ConnectTimeout))
-                    {
-                        Interlocked.Increment(ref allTimedOut);
-                    }
-
-                    onResult(result);
+                    onResult(await batch.TestAsync(domain, cancellationToken));
                 }
                 catch (MailFlowException ex) when (!ex.IsInvalidInvocation)
                 {
@@ -177,10 +180,7 @@ public sealed class MxPathEngine
             _reporter.Progress(new EngineProgress(ProgressActivityId, Activity, F("{0} of {1} domains", done, total), 100, completed: true));
         }
 
-        if (total >= 2 && allTimedOut == total)
-        {
-            _reporter.Warning(F("Every MX address of every one of the {0} domains timed out on port {1} while DNS worked: outbound port {1} is probably blocked on this network.", total, options.Port));
-        }
+        batch.Finish();
     }
 
     /// <summary>
