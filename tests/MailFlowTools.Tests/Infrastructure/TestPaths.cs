@@ -31,8 +31,11 @@ public static class TestPaths
 
     public static string BrokenModuleAssembly => InRepo("tests", "Fixtures", "BrokenModule", "bin", Configuration, "net8.0", "BrokenModule.dll");
 
-    /// <summary>The CLI next to the tests (the test project references it, so it is copied here).</summary>
-    public static string CliAssembly => Path.Combine(AppContext.BaseDirectory, "mailflow.dll");
+    /// <summary>
+    /// The CLI in its own build folder, as users run it: its net8.0 dependencies (System.Formats.Asn1 and the
+    /// other packages MimeKit brings) are laid out there, not in this net10.0 test folder.
+    /// </summary>
+    public static string CliAssembly => InRepo("src", "MailFlowTools.Cli", "bin", Configuration, "net8.0", "mailflow.dll");
 
     /// <summary>
     /// The native mailflow named by MAILFLOW_CLI (tests/run.sh builds it and sets it, so the CLI tests run what
