@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using MailFlowTools.Cli.Binding;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.Smtp;
+using MailFlowTools.Mime;
 
 namespace MailFlowTools.Cli.Verbs;
 
@@ -68,7 +69,7 @@ public sealed class GetSmtpStageTimingVerb : CliVerb
         }
 
         var options = SmtpStageTimingOptions.FromParameters(
-            ComputerName, Port, From, To, MessageSize, EnvelopeSize, Pipelining, StartTls, SplitEndOfData, SegmentSize, StopAfter, Deliver, TimeoutSeconds, credential, AllowInsecureAuth);
+            ComputerName, Port, From, To, MessageSize, EnvelopeSize, Pipelining, StartTls, SplitEndOfData, SegmentSize, StopAfter, Deliver, TimeoutSeconds, credential, AllowInsecureAuth, MailKitSasl.Factory);
 
         try
         {
