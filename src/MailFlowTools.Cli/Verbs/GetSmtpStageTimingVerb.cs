@@ -5,6 +5,7 @@ using MailFlowTools.Cli.Binding;
 using MailFlowTools.Cli.Streaming;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.Smtp;
+using MailFlowTools.Mime;
 
 namespace MailFlowTools.Cli.Verbs;
 
@@ -77,7 +78,7 @@ public sealed class GetSmtpStageTimingVerb : CliVerb
                 : throw MailFlowException.InvalidArgument(ErrorIds.InvalidUsage, "Give the SMTP server, e.g. 'mailflow Get-SmtpStageTiming mx1.example.net', or pipe names on standard input, one per line.");
         var plan = new TargetPlan<string>((name, emit, ct) => SmtpStageTimingEngine.RunAsync(
             SmtpStageTimingOptions.FromParameters(
-                name, Port, From, To, MessageSize, EnvelopeSize, Pipelining, StartTls, SplitEndOfData, SegmentSize, StopAfter, Deliver, TimeoutSeconds, credential, AllowInsecureAuth),
+                name, Port, From, To, MessageSize, EnvelopeSize, Pipelining, StartTls, SplitEndOfData, SegmentSize, StopAfter, Deliver, TimeoutSeconds, credential, AllowInsecureAuth, MailKitSasl.Factory),
             context.Reporter,
             emit,
             ct))

@@ -21,4 +21,7 @@ public sealed class AuthWithholding
     public IReadOnlyList<string> Offered { get; init; } = Array.Empty<string>();
 
     public IReadOnlyList<string> OfferedBeforeTls { get; init; } = Array.Empty<string>();
+
+    /// <summary>The mechanisms this session could have used.</summary>
+    public IReadOnlyList<string> Supported { get; init; } = Array.Empty<string>();
 }

@@ -14,7 +14,7 @@ public sealed class SmtpCredential
     {
         UserName = userName ?? throw new ArgumentNullException(nameof(userName));
         Password = password ?? throw new ArgumentNullException(nameof(password));
-        Redactor = SecretRedactor.ForPassword(password, PlainToken);
+        Redactor = SecretRedactor.ForPassword(password, PlainToken, OAuthToken);
     }
 
     public string UserName { get; }
@@ -26,6 +26,9 @@ public sealed class SmtpCredential
 
     /// <summary>The RFC 4616 AUTH PLAIN initial response: base64 of NUL user NUL password.</summary>
     internal string PlainToken => SecretRedactor.Base64("\0" + UserName + "\0" + Password);
+
+    /// <summary>XOAUTH2's initial response when the password is a bearer token: masked like the others.</summary>
+    internal string OAuthToken => SecretRedactor.Base64("user=" + UserName + "\u0001auth=Bearer " + Password + "\u0001\u0001");
 
     internal string LoginUserToken => SecretRedactor.Base64(UserName);
 

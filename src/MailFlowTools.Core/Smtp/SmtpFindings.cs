@@ -131,7 +131,7 @@ public static class SmtpFindings
         _ => Finding.Error(
             FindingCodes.AuthNotOffered,
             w.Offered.Count > 0
-                ? F("The credential was not sent: {0} offers AUTH {1} only, and this tool speaks {2}.", w.Host, string.Join(" ", w.Offered), string.Join(", ", SmtpAuthMechanisms.Supported))
+                ? F("The credential was not sent: {0} offers AUTH {1} only, and this tool speaks {2}.", w.Host, string.Join(" ", w.Offered), string.Join(", ", w.Supported))
                 : w.Encrypted && w.OfferedBeforeTls.Count > 0
                     ? F("The credential was not sent: {0} offered AUTH only before STARTTLS, not in the encrypted session.", w.Host)
                     : F("The credential was not sent: {0} does not offer AUTH in this session.", w.Host),

@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Reporting;
@@ -6,6 +7,8 @@ namespace MailFlowTools.Core.Smtp;
 
 internal sealed partial class SmtpSession
 {
+    private const int MaxSaslRounds = 8;
+
     private async Task<bool> AuthAsync(CancellationToken ct)
     {
         var rec = Begin(SmtpStage.Auth);
@@ -29,16 +32,22 @@ internal sealed partial class SmtpSession
                 : "-AllowInsecureAuth: sending the credential over an unencrypted session; anyone on the path can read it.");
         }
 
+        var mechanism = SmtpAuthMechanisms.Choose(_capabilities.AuthMechanisms, _options.Sasl is not null)!;
+        _reporter.Verbose($"AUTH {mechanism} (offered: {string.Join(" ", _capabilities.AuthMechanisms)})");
         bool ok;
-        if (SmtpAuthMechanisms.Choose(_capabilities.AuthMechanisms) == "PLAIN")
+        if (mechanism == "PLAIN")
         {
             ok = await CommandAsync(rec, "AUTH PLAIN " + credential.PlainToken, Timeouts.Command, 2, ct, "AUTH PLAIN " + SecretRedactor.Mask);
         }
-        else
+        else if (mechanism == "LOGIN")
         {
             ok = await CommandAsync(rec, "AUTH LOGIN", Timeouts.Command, 3, ct)
                 && await CommandAsync(rec, credential.LoginUserToken, Timeouts.Command, 3, ct, SecretRedactor.Mask)
                 && await CommandAsync(rec, credential.LoginPasswordToken, Timeouts.Command, 2, ct, SecretRedactor.Mask);
+        }
+        else
+        {
+            ok = await SaslAsync(rec, _options.Sasl!(mechanism, credential.UserName, credential.Password, TlsTargetHost()), mechanism, ct);
         }
 
         if (ok)
@@ -59,6 +68,41 @@ internal sealed partial class SmtpSession
         return false;
     }
 
+    /// <summary>
+    /// A challenge-response mechanism over our own connection: each 334 challenge goes to the mechanism and its
+    /// answer back, at most <see cref="MaxSaslRounds"/> rounds, every write masked in the transcript.
+    /// </summary>
+    private async Task<bool> SaslAsync(StageRecorder rec, ISmtpSaslMechanism? sasl, string mechanism, CancellationToken ct)
+    {
+        if (sasl is null)
+        {
+            rec.Outcome = SmtpStageOutcome.ProtocolError;
+            rec.Text = $"No implementation of AUTH {mechanism}.";
+            return false;
+        }
+
+        try
+        {
+            var initial = sasl.SupportsInitialResponse ? sasl.Respond(null) : null;
+            var line = "AUTH " + sasl.Name + (string.IsNullOrEmpty(initial) ? string.Empty : " " + initial);
+            var ok = await CommandAsync(rec, line, Timeouts.Command, 2, ct, "AUTH " + sasl.Name + (string.IsNullOrEmpty(initial) ? string.Empty : " " + SecretRedactor.Mask));
+            for (var round = 0; !ok && rec.Reply is { Code: 334 } && round < MaxSaslRounds; round++)
+            {
+                var response = sasl.Respond(rec.Reply.Text.Trim());
+                ok = await CommandAsync(rec, response, Timeouts.Command, 2, ct, response.Length == 0 ? string.Empty : SecretRedactor.Mask);
+            }
+
+            return ok;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not SmtpConnectionException)
+        {
+            // A challenge the mechanism cannot answer (bad base64, a server signature that does not verify).
+            rec.Outcome = SmtpStageOutcome.ProtocolError;
+            rec.Text = $"AUTH {sasl.Name}: {ex.Message}";
+            return false;
+        }
+    }
+
     /// <summary>Why the credential must not be sent in this session; null when AUTH may go ahead.</summary>
     private AuthWithholding? Withholding()
     {
@@ -71,7 +115,7 @@ internal sealed partial class SmtpSession
         {
             reason = AuthWithheldReason.CertificateUntrusted;
         }
-        else if (SmtpAuthMechanisms.Choose(_capabilities.AuthMechanisms) is null)
+        else if (SmtpAuthMechanisms.Choose(_capabilities.AuthMechanisms, _options.Sasl is not null) is null)
         {
             reason = AuthWithheldReason.NoUsableMechanism;
         }
@@ -86,6 +130,7 @@ internal sealed partial class SmtpSession
             Tls = _tls,
             Offered = _capabilities.AuthMechanisms,
             OfferedBeforeTls = _plainCapabilities.AuthMechanisms,
+            Supported = SmtpAuthMechanisms.Supported(_options.Sasl is not null),
         };
     }
 }

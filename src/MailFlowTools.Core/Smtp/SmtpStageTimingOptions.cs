@@ -72,6 +72,9 @@ public sealed class SmtpStageTimingOptions
     /// <summary>Send <see cref="Credential"/> even over plain text or to a server whose certificate did not validate (test servers).</summary>
     public bool AllowInsecureAuth { get; init; }
 
+    /// <summary>SASL mechanisms beyond PLAIN and LOGIN (SCRAM-SHA-256, NTLM, XOAUTH2), from MailKit; null for PLAIN and LOGIN only.</summary>
+    public SmtpSaslFactory? Sasl { get; init; }
+
     /// <summary>Connect to this address instead of resolving <see cref="ComputerName"/>.</summary>
     public string? Address { get; init; }
 
@@ -106,7 +109,8 @@ public sealed class SmtpStageTimingOptions
         bool deliver = false,
         double timeoutSeconds = DefaultTimeoutSeconds,
         SmtpCredential? credential = null,
-        bool allowInsecureAuth = false)
+        bool allowInsecureAuth = false,
+        SmtpSaslFactory? sasl = null)
     {
         var options = new SmtpStageTimingOptions
         {
@@ -125,6 +129,7 @@ public sealed class SmtpStageTimingOptions
             Timeouts = SmtpTimeouts.FromSeconds(timeoutSeconds),
             Credential = credential,
             AllowInsecureAuth = allowInsecureAuth,
+            Sasl = sasl,
         };
         options.Validate();
         return options;

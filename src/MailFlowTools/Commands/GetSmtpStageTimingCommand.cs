@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.Smtp;
+using MailFlowTools.Mime;
 using MailFlowTools.Progress;
 using MailFlowTools.Validation;
 
@@ -104,7 +105,7 @@ public sealed class GetSmtpStageTimingCommand : AsyncCmdlet
     private async Task RunOneAsync(string computerName, SmtpCredential? credential, CancellationToken cancellationToken)
     {
         var options = SmtpStageTimingOptions.FromParameters(
-            computerName, Port, From, To, MessageSize, EnvelopeSize, Pipelining, StartTls, SplitEndOfData.IsPresent, SegmentSize, StopAfter, Deliver.IsPresent, TimeoutSeconds, credential, AllowInsecureAuth.IsPresent);
+            computerName, Port, From, To, MessageSize, EnvelopeSize, Pipelining, StartTls, SplitEndOfData.IsPresent, SegmentSize, StopAfter, Deliver.IsPresent, TimeoutSeconds, credential, AllowInsecureAuth.IsPresent, MailKitSasl.Factory);
 
         var bar = new SmtpStageProgress(Reporter, ProgressActivityId + _targets++, computerName, Port);
         bar.Start();
