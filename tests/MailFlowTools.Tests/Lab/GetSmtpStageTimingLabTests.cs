@@ -176,7 +176,9 @@ public sealed class GetSmtpStageTimingLabTests
         Assert.Equal("Ok", Stage(stages, "Connect").GetProperty("Outcome").GetString());
         var banner = Stage(stages, "Banner");
         Assert.Equal("Timeout", banner.GetProperty("Outcome").GetString());
-        Assert.InRange(banner.GetProperty("ElapsedMs").GetDouble(), 3000, 3300);
+        // The timeout's timer ticks in whole milliseconds and may fire up to 1 ms before the stage's stopwatch says 3 s
+        // (seen with the native build, which has no JIT pause in between).
+        Assert.InRange(banner.GetProperty("ElapsedMs").GetDouble(), 2999, 3300);
         Assert.Contains(banner.GetProperty("Findings").EnumerateArray(), f => f.GetProperty("Code").GetString() == "NoBannerAfterConnect");
     }
 

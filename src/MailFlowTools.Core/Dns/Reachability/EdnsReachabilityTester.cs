@@ -154,7 +154,8 @@ public static class EdnsReachabilityTester
 
     /// <summary>
     /// Returns when every probe has ended, or when none has ended for <see cref="QuietPeriod"/>: four times the
-    /// slowest answer so far, at least 50 ms (a loaded machine's scheduling) and at most 500 ms.
+    /// slowest answer so far, at least 250 ms (on a loaded machine an answer that arrived can wait that long to be
+    /// read; a probe taken as lost too early costs a needless round) and at most 500 ms.
     /// </summary>
     private static async Task WaitForQuietAsync(IReadOnlyList<Task<EdnsProbe>> probes, CancellationToken cancellationToken)
     {
@@ -176,7 +177,7 @@ public static class EdnsReachabilityTester
     private static TimeSpan QuietPeriod(IReadOnlyList<Task<EdnsProbe>> probes)
     {
         var slowest = probes.Where(t => t.Status == TaskStatus.RanToCompletion && t.Result.Arrived).Select(t => t.Result.ElapsedMs).DefaultIfEmpty(0).Max();
-        return TimeSpan.FromMilliseconds(Math.Min(500, Math.Max(50, slowest * 4)));
+        return TimeSpan.FromMilliseconds(Math.Min(500, Math.Max(250, slowest * 4)));
     }
 
     internal static bool IsSizeProbe(EdnsProbe p) => p.Transport == DnsTransport.Udp && p.Kind is EdnsProbeKind.Matrix or EdnsProbeKind.Bisection;
