@@ -3,7 +3,7 @@
 # before (main's build) and after (this tree's build), in the same run.
 #
 #   bash tests/bench/streaming.sh [--sizes "10000 100000 1000000"] [--before-max 100000] [--lab-names 5000]
-#                                 [--throttle 8] [--before-dll PATH] [--no-build]
+#                                 [--throttle 8] [--before-dll PATH --before-label TEXT] [--no-build]
 #
 # Generated names (s<N>.nosuch.test) do not exist: the lab's Unbound (198.51.100.56) answers NXDOMAIN, so each
 # result is small and the run measures the CLI, not the network. The lab's names are d0001…d<N>.bulk.test
@@ -11,8 +11,9 @@
 # Each run is one process inside the client namespace (ip netns exec mfl-client), names on standard input,
 # --json (both builds) and --json-lines (this build). Peak memory is GNU time's maximum resident set; the first
 # result is the time from start to the first result object on standard output; names/s is names / wall time,
-# start-up included. main's build holds every result, so it runs only up to --before-max names (at 10 KB a name
-# a million would need about 10 GB). "main" is built from `git archive main` in a temporary directory.
+# start-up included; CPU is user + system seconds (the fairer figure on a loaded, shared machine). main's build
+# holds every result, so it runs only up to --before-max names (at 10 KB a name a million would need ~10 GB).
+# "main" is built from `git archive main` in a temporary directory (or given: --before-dll, --before-label).
 # Writes tests/bench/results/streaming-<date>-<commit>.md and streaming-latest.md. Nothing here asserts.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,6 +23,7 @@ BEFORE_MAX=100000
 LAB_NAMES=5000
 THROTTLE=8
 BEFORE_DLL=
+BEFORE_LABEL=
 BUILD=1
 while [ $# -gt 0 ]; do
     case $1 in
@@ -30,13 +32,14 @@ while [ $# -gt 0 ]; do
         --lab-names) LAB_NAMES=$2; shift 2 ;;
         --throttle) THROTTLE=$2; shift 2 ;;
         --before-dll) BEFORE_DLL=$2; shift 2 ;;
+        --before-label) BEFORE_LABEL=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
-        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
 [ "$(id -u)" = 0 ] || { echo "must run as root (the lab uses network namespaces)" >&2; exit 2; }
-[ "$LAB_NAMES" -le 5000 ] || { echo "the lab has 5000 d-names in bulk.test" >&2; exit 2; }
+[ "$LAB_NAMES" -le 5000 ] || { echo "the lab has 5000 d-names in bulk.test (0 skips them)" >&2; exit 2; }
 ip netns list | grep -q '^mfl-client' || { echo "the lab is not up (tests/lab/lab.sh up)" >&2; exit 2; }
 say() { printf 'streaming: %s\n' "$*" >&2; }
 
@@ -54,16 +57,16 @@ if [ -z "$BEFORE_DLL" ]; then
 fi
 COMMIT=$(git rev-parse --short HEAD)
 git diff --quiet HEAD -- src 2>/dev/null || COMMIT="$COMMIT-dirty"
-MAIN=$(git rev-parse --short main)
+MAIN=${BEFORE_LABEL:-$(git rev-parse --short main)}
 OUT=$HERE/results/streaming-$(date -u +%F)-$COMMIT.md
 
-# measure DLL MODE NAMES-FILE DNS -> "names wall_s first_s peak_mb results exit"
+# measure DLL MODE NAMES-FILE DNS WORK THROTTLE -> "names wall_s first_s peak_mb results exit cpu_s"
 measure() {
     python3 - "$@" <<'PY'
 import subprocess, sys, time
 dll, mode, names, dns, work = sys.argv[1:6]
 count = sum(1 for _ in open(names))
-cmd = ['/usr/bin/time', '-o', work + '/time', '-f', '%e %M', 'ip', 'netns', 'exec', 'mfl-client',
+cmd = ['/usr/bin/time', '-o', work + '/time', '-f', '%e %M %U %S', 'ip', 'netns', 'exec', 'mfl-client',
        'dotnet', dll, 'Test-MxPath', '--dns-server', dns, '--throttle-limit', sys.argv[6], mode]
 start = time.monotonic()
 with open(names, 'rb') as stdin, open(work + '/stderr', 'wb') as stderr:
@@ -81,8 +84,8 @@ with open(names, 'rb') as stdin, open(work + '/stderr', 'wb') as stderr:
         results += seen
         tail = data[-12:] if data[-12:].count(b'"MxSource"') == 0 else b''
     code = p.wait()
-wall, rss = open(work + '/time').read().split()[-2:]
-print(count, wall, '%.2f' % first if first is not None else '-', '%.0f' % (int(rss) / 1024), results, code)
+wall, rss, user, system = open(work + '/time').read().split()[-4:]
+print(count, wall, '%.2f' % first if first is not None else '-', '%.0f' % (int(rss) / 1024), results, code, '%.1f' % (float(user) + float(system)))
 PY
 }
 
@@ -91,16 +94,18 @@ run() { # LABEL BUILD DLL MODE NAMES DNS
     local label=$1 build=$2 dll=$3 mode=$4 names=$5 dns=$6 m
     say "$label: $build $mode ($(wc -l <"$names") names)"
     m=$(measure "$dll" "$mode" "$names" "$dns" "$WORK" "$THROTTLE")
-    read -r n wall first rss results code <<<"$m"
-    rows+=("$(awk -v l="$label" -v b="$build" -v mo="$mode" -v n="$n" -v w="$wall" -v f="$first" -v r="$rss" -v res="$results" -v c="$code" \
-        'BEGIN { printf "| %s | %s | %s | %d | %.1f s | %.0f | %s s | %s MB | %d | %s |", l, b, mo, n, w, n / w, f, r, res, c }')")
+    read -r n wall first rss results code cpu <<<"$m"
+    rows+=("$(awk -v l="$label" -v b="$build" -v mo="$mode" -v n="$n" -v w="$wall" -v f="$first" -v r="$rss" -v res="$results" -v c="$code" -v cpu="$cpu" \
+        'BEGIN { printf "| %s | %s | %s | %d | %.1f s | %.0f | %s s | %s s | %s MB | %d | %s |", l, b, mo, n, w, n / w, cpu, f, r, res, c }')")
     say "  -> ${rows[-1]}"
 }
 
-seq -f 'd%04g.bulk.test' 1 "$LAB_NAMES" >"$WORK/lab.txt"
-run "lab names" "main $MAIN" "$BEFORE_DLL" --json "$WORK/lab.txt" 198.51.100.56
-run "lab names" "this $COMMIT" "$AFTER_DLL" --json "$WORK/lab.txt" 198.51.100.56
-run "lab names" "this $COMMIT" "$AFTER_DLL" --json-lines "$WORK/lab.txt" 198.51.100.56
+if [ "$LAB_NAMES" -gt 0 ]; then
+    seq -f 'd%04g.bulk.test' 1 "$LAB_NAMES" >"$WORK/lab.txt"
+    run "lab names" "main $MAIN" "$BEFORE_DLL" --json "$WORK/lab.txt" 198.51.100.56
+    run "lab names" "this $COMMIT" "$AFTER_DLL" --json "$WORK/lab.txt" 198.51.100.56
+    run "lab names" "this $COMMIT" "$AFTER_DLL" --json-lines "$WORK/lab.txt" 198.51.100.56
+fi
 for size in $SIZES; do
     # A fresh prefix per size, so no answer is already in Unbound's cache from a smaller run.
     awk -v n="$size" -v p="s$size-" 'BEGIN { for (i = 1; i <= n; i++) printf "%s%d.nosuch.test\n", p, i }' >"$WORK/gen.txt"
@@ -116,12 +121,12 @@ done
     echo
     echo "This tree $COMMIT against main $MAIN, $(date -u '+%F %T UTC'), $(nproc) cores, load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
     echo "Names on standard input, \`--dns-server 198.51.100.56 --throttle-limit $THROTTLE\`, one process per row inside mfl-client."
-    echo "Names/s is names / wall time (start-up included); first result is start → first result object on standard output;"
+    echo "Names/s is names / wall time (start-up included); CPU is user + system time; first result is start → first result object on standard output;"
     echo "peak memory is GNU time's maximum resident set; exit 1 is expected (every NXDOMAIN name is an Error finding)."
     echo "main's build runs up to $BEFORE_MAX names: it holds every result until the end."
     echo
-    echo "| Names | Build | Output | Count | Wall | Names/s | First result | Peak memory | Results | Exit |"
-    echo "|---|---|---|---|---|---|---|---|---|---|"
+    echo "| Names | Build | Output | Count | Wall | Names/s | CPU | First result | Peak memory | Results | Exit |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${rows[@]}"
 } >"$OUT"
 cp "$OUT" "$HERE/results/streaming-latest.md"

@@ -230,4 +230,23 @@ public sealed class StreamingCliTests
         Assert.Equal(1, single.ExitCode);
         Assert.Equal(string.Empty, single.StandardError);
     }
+
+    [Fact]
+    public void Help_documents_the_batch_options_and_which_property_names_a_target()
+    {
+        var overview = ProcessRunner.Mailflow(new[] { "--help" }, Limit).StandardOutput;
+        foreach (var word in new[] { "--json-lines", "--ordered", "--resume", "summary line", "standard error" })
+        {
+            Assert.Contains(word, overview, StringComparison.Ordinal);
+        }
+
+        foreach (var (verb, property) in new[] { ("Test-MxPath", "DomainName"), ("Debug-MailFlow", "DomainName"), ("Test-EdnsReachability", "Name"), ("Find-MtuBlackHole", "ComputerName"), ("Get-SmtpStageTiming", "ComputerName") })
+        {
+            var help = ProcessRunner.Mailflow(new[] { verb, "--help" }, Limit).StandardOutput;
+            Assert.Contains("--json-lines", help, StringComparison.Ordinal);
+            Assert.Contains("a name is its result's " + property + ".", help, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Not for this command", ProcessRunner.Mailflow(new[] { "Resolve-SmtpStatus", "--help" }, Limit).StandardOutput, StringComparison.Ordinal);
+    }
 }
