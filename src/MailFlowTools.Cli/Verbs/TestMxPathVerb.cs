@@ -41,9 +41,18 @@ public sealed class TestMxPathVerb : CliVerb
     [CliParameter(HelpText = "Seed for the order of equal-preference MX hosts, for repeatable runs. Default: random.")]
     public int? Seed { get; set; }
 
+    [CliParameter(HelpText = "A root certificate file (PEM or DER) trusted for MTA-STS checks beside the platform's roots (a private or lab CA). On Linux, SSL_CERT_FILE and SSL_CERT_DIR also work.")]
+    public string? TrustedRootCertificatePath { get; set; }
+
+    [CliParameter(HelpText = "Leave out the MTA-STS, DANE and STARTTLS checks.")]
+    public bool SkipTlsPolicy { get; set; }
+
+    [CliParameter(HelpText = "Write an RFC 8460 TLS report (JSON) for the tested domains to this file.")]
+    public string? TlsReportPath { get; set; }
+
     public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
     {
-        var options = MxPathOptions.FromParameters(Port, AddressFamily, ConnectTimeoutSeconds, BannerTimeoutSeconds, AllHops, Recipient, Seed, ThrottleLimit);
+        var options = MxPathOptions.FromParameters(Port, AddressFamily, ConnectTimeoutSeconds, BannerTimeoutSeconds, AllHops, Recipient, Seed, ThrottleLimit, TrustedRootCertificatePath, SkipTlsPolicy, TlsReportPath);
         IReadOnlyList<string> domains = DomainName;
         if (domains.Count == 0)
         {

@@ -33,6 +33,9 @@ public sealed record MailFlowDiagnosisOptions
     /// <summary>SMTP port of the MX hosts.</summary>
     public int Port { get; init; } = 25;
 
+    /// <summary>MTA-STS, DANE and STARTTLS checks of the MX walk (extra trusted root from -TrustedRootCertificatePath).</summary>
+    public TlsPolicy.TlsPolicyOptions TlsPolicy { get; init; } = new();
+
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
 
     public TimeSpan ConnectTimeout => TimeSpan.FromSeconds(Math.Min(TimeoutSeconds, 5));

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+
 namespace MailFlowTools.Core.MxPath;
 
 /// <summary>What probing one address found. Timings are null for stages that were not reached.</summary>
@@ -40,4 +43,10 @@ public sealed class HopProbeResult
     public string? Detail { get; init; }
 
     public double ElapsedMs { get; init; }
+
+    /// <summary>The extension lines of the first EHLO reply, as sent (a masked "XXXXXXXA" included).</summary>
+    public IReadOnlyList<string> EhloKeywords { get; init; } = Array.Empty<string>();
+
+    /// <summary>The certificate chain the STARTTLS handshake presented (DER, leaf first); empty without one.</summary>
+    public IReadOnlyList<byte[]> PeerCertificateChain { get; init; } = Array.Empty<byte[]>();
 }

@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.Reporting;
+using MailFlowTools.Core.TlsPolicy;
 
 namespace MailFlowTools.Core.MxPath;
 
@@ -28,9 +29,12 @@ public sealed class MxPathEngine
     private readonly IHopProber _prober;
     private readonly IEngineReporter _reporter;
     private readonly MxHopWalker _walker;
+    private readonly ITlsPolicySource? _tlsPolicy;
 
-    public MxPathEngine(IMxPathResolver resolver, IHopProber prober, IEngineReporter? reporter = null)
+    /// <param name="tlsPolicy">MTA-STS and TLSA discovery; null leaves the TLS policies out of the result.</param>
+    public MxPathEngine(IMxPathResolver resolver, IHopProber prober, IEngineReporter? reporter = null, ITlsPolicySource? tlsPolicy = null)
     {
+        _tlsPolicy = tlsPolicy;
         _resolver = resolver ?? throw new ArgumentNullException(nameof(resolver));
         _prober = prober ?? throw new ArgumentNullException(nameof(prober));
         _reporter = reporter ?? NullEngineReporter.Instance;
@@ -44,7 +48,7 @@ public sealed class MxPathEngine
     public static async Task<MxPathEngine> CreateAsync(IReadOnlyList<string>? dnsServers, IEngineReporter reporter, CancellationToken cancellationToken)
     {
         var resolver = await DnsMxPathResolver.CreateAsync(dnsServers, cancellationToken);
-        return new MxPathEngine(resolver, new SmtpHopProber(reporter), reporter);
+        return new MxPathEngine(resolver, new SmtpHopProber(reporter), reporter, new LiveTlsPolicySource(resolver.Servers));
     }
 
     /// <summary>Throws an invalid-invocation <see cref="MailFlowException"/> for out-of-range options.</summary>
@@ -95,9 +99,27 @@ public sealed class MxPathEngine
 
         _reporter.Verbose(F("{0}: {1}, {2} MX target(s), DNS {3:0.#} ms", domainName, resolution.Source, resolution.Targets.Length, resolution.ElapsedMs));
         var plans = MxHopPlanner.Plan(resolution, options.AddressFamily);
-        var results = await _walker.WalkAsync(plans, domainOptions, domainName, budget, cancellationToken);
+        var discovery = await DiscoverTlsPolicyAsync(domainName, resolution, options, cancellationToken);
+
+        // A policy sender skips hops a plain sender would use, so every hop is probed to find where it delivers.
+        var walkOptions = discovery is { StsApplies: true } or { DaneApplies: true } ? domainOptions with { AllHops = true } : domainOptions;
+        var results = await _walker.WalkAsync(plans, walkOptions, domainName, budget, cancellationToken);
         var controls = await CheckControlPortsAsync(plans, results, domainOptions, cancellationToken);
-        return MxPathAnalyzer.Analyze(domainName, domainOptions, resolution, plans, results, controls, clock.Elapsed.TotalMilliseconds);
+        var tls = discovery is null ? null : TlsPolicyEvaluation.Evaluate(discovery, plans, results, options.TlsPolicy!, DateTimeOffset.UtcNow);
+        return MxPathAnalyzer.Analyze(domainName, domainOptions, resolution, plans, results, controls, clock.Elapsed.TotalMilliseconds, tls);
+    }
+
+    private async Task<TlsPolicyDiscovery?> DiscoverTlsPolicyAsync(string domainName, MxPathResolution resolution, MxPathOptions options, CancellationToken cancellationToken)
+    {
+        if (_tlsPolicy is null || options.TlsPolicy is null || resolution.Source is not (MxPathSource.Mx or MxPathSource.ImplicitMx))
+        {
+            return null;
+        }
+
+        var exchanges = resolution.Targets.Where(t => !t.IsAddressLiteral).Select(t => t.Exchange).ToList();
+        var discovery = await _tlsPolicy.DiscoverAsync(domainName, exchanges, options.TlsPolicy, cancellationToken);
+        _reporter.Verbose(F("{0}: {1}; TLSA {2} (resolver {3})", domainName, discovery.MtaSts, string.Join(", ", discovery.Dane.Select(d => d.Exchange + " " + d.Status)), discovery.Resolver));
+        return discovery;
     }
 
     /// <summary>
@@ -134,6 +156,8 @@ public sealed class MxPathEngine
 
         var done = 0;
         var allTimedOut = 0;
+        var started = DateTimeOffset.UtcNow;
+        var reported = new List<MxPathResult>();
         var budget = MxProbeBudget.For(options);
         var gate = new object();
         const string Activity = "Test-MxPath";
@@ -150,6 +174,14 @@ public sealed class MxPathEngine
                     if (result.Hops.Length > 0 && result.Hops.Where(h => h.Outcome != MxHopOutcome.NotTried).All(h => h.Outcome == MxHopOutcome.ConnectTimeout))
                     {
                         Interlocked.Increment(ref allTimedOut);
+                    }
+
+                    if (options.TlsReportPath is not null)
+                    {
+                        lock (reported)
+                        {
+                            reported.Add(result);
+                        }
                     }
 
                     onResult(result);
@@ -175,6 +207,19 @@ public sealed class MxPathEngine
         finally
         {
             _reporter.Progress(new EngineProgress(ProgressActivityId, Activity, F("{0} of {1} domains", done, total), 100, completed: true));
+        }
+
+        if (options.TlsReportPath is not null)
+        {
+            try
+            {
+                TlsReport.Write(options.TlsReportPath, reported, started, DateTimeOffset.UtcNow);
+                _reporter.Verbose("RFC 8460 TLS report written to " + options.TlsReportPath);
+            }
+            catch (MailFlowException ex)
+            {
+                onError(ex);
+            }
         }
 
         if (total >= 2 && allTimedOut == total)

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Diagnosis;
+using MailFlowTools.Core.MxPath;
 using MailFlowTools.Progress;
 using MailFlowTools.Transformations;
 
@@ -86,6 +87,11 @@ public sealed class DebugMailFlowCommand : AsyncCmdlet
         return Task.CompletedTask;
     }
 
+    /// <summary>A root certificate file (PEM or DER) trusted for MTA-STS checks beside the platform's roots.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TrustedRootCertificatePath { get; set; }
+
     protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
         var options = new MailFlowDiagnosisOptions
@@ -93,6 +99,7 @@ public sealed class DebugMailFlowCommand : AsyncCmdlet
             DnsServers = DnsServer,
             Quick = Quick.IsPresent,
             TimeoutSeconds = TimeoutSeconds,
+            TlsPolicy = MxPathOptions.TlsPolicyFromParameters(TrustedRootCertificatePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(TrustedRootCertificatePath)),
         };
         var reportPath = ReportPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ReportPath);
         // Each engine run gets its own bar under the diagnosis bar (the EDNS probes run two at once).
