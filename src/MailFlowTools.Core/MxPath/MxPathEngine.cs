@@ -117,7 +117,9 @@ public sealed class MxPathEngine
         }
 
         var exchanges = resolution.Targets.Where(t => !t.IsAddressLiteral).Select(t => t.Exchange).ToList();
-        var discovery = await _tlsPolicy.DiscoverAsync(domainName, exchanges, options.TlsPolicy, cancellationToken);
+        // The policy fetch waits as long as a connect may (RFC 8461 §3.3 leaves the bound to the sender).
+        var tlsOptions = options.TlsPolicy with { PolicyFetchTimeout = options.ConnectTimeout };
+        var discovery = await _tlsPolicy.DiscoverAsync(domainName, exchanges, tlsOptions, cancellationToken);
         _reporter.Verbose(F("{0}: {1}; TLSA {2} (resolver {3})", domainName, discovery.MtaSts, string.Join(", ", discovery.Dane.Select(d => d.Exchange + " " + d.Status)), discovery.Resolver));
         return discovery;
     }

@@ -115,7 +115,7 @@ public static class MtaStsFetcher
         }
         catch (HttpRequestException ex)
         {
-            return Fail(url, null, MtaStsStatus.FetchFailed, TlsResultType.StsPolicyFetchError, Innermost(ex));
+            return Fail(url, null, MtaStsStatus.FetchFailed, TlsResultType.StsPolicyFetchError, "the HTTPS request to " + host + " failed: " + Innermost(ex));
         }
     }
 

@@ -105,7 +105,13 @@ public static class TlsaLookup
             return (null, null);
         }
 
-        var targets = auth.NameServers.SelectMany(ns => ns.Addresses.Select(a => (ns.Name, Address: a))).Take(MaxEvidenceServers).ToList();
+        // One address of each server first (IPv4 first), so every server is asked before any is asked twice.
+        var targets = auth.NameServers
+            .SelectMany(ns => ns.Addresses.OrderBy(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6).Select((a, i) => (ns.Name, Address: a, Rank: i)))
+            .OrderBy(t => t.Rank)
+            .Take(MaxEvidenceServers)
+            .Select(t => (t.Name, t.Address))
+            .ToList();
         if (targets.Count == 0)
         {
             return (auth.ErrorMessage, null);
