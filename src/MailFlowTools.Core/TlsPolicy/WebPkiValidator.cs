@@ -35,6 +35,7 @@ public static class WebPkiValidator
             var names = DerCertificate.DnsNames(chain[0]);
             var nameOk = CertificateNames.Matches(names, host);
             var expired = now > new DateTimeOffset(leaf.NotAfter.ToUniversalTime(), TimeSpan.Zero) || now < new DateTimeOffset(leaf.NotBefore.ToUniversalTime(), TimeSpan.Zero);
+            // Dates are judged above (certificate-expired), so trust is judged with them ignored.
             var (trusted, detail) = Trust(leaf, chain, extraRoots);
             return new CertificateCheck(trusted, nameOk, expired, names.ToArray(), detail);
         }
@@ -68,7 +69,7 @@ public static class WebPkiValidator
                     var top = elements.LastOrDefault()?.Certificate;
                     var anchored = top is not null && roots.Any(r => r.Thumbprint == top.Thumbprint);
                     var otherFaults = elements.SelectMany(e => e.ChainElementStatus)
-                        .Any(s => s.Status is not (X509ChainStatusFlags.NoError or X509ChainStatusFlags.UntrustedRoot));
+                        .Any(s => s.Status is not (X509ChainStatusFlags.NoError or X509ChainStatusFlags.UntrustedRoot or X509ChainStatusFlags.NotTimeValid));
                     return built && anchored && !otherFaults
                         ? (true, "trusted by the root given with -TrustedRootCertificatePath")
                         : (false, status);

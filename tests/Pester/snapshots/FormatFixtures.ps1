@@ -105,6 +105,24 @@ function Get-MailFlowFormatFixture {
         [MailFlowTools.Core.Diagnosis.MailFlowDiagnosis]@{ DomainName = 'healthy.lab.test'; Cause = 'None'; Location = 'None'; Summary = 'No path problem found: DNS answers arrive, mx1.lab.test greets and accepts 100 kB of message data, and the path carries full-size packets.'; Recommendation = 'Nothing to fix on the path; look at the receiving server''s logs for the message.'; EvidenceChain = [string[]]('MxPath: Mail for healthy.lab.test gets in at the first hop, mx1.lab.test [198.51.100.25] (preference 10).'); Quick = $true; SelectedHop = 'mx1.lab.test [198.51.100.25]:25'; ElapsedMs = 812.4; Notes = [string[]]('SmtpStages: skipped (-Quick)', 'PathMtu: skipped (-Quick)') }
     )
 
+    $stsPolicy = [MailFlowTools.Core.TlsPolicy.MtaStsResult]@{ Status = 'Valid'; Mode = 'Enforce'; RecordId = '20261206a'; RecordText = 'v=STSv1; id=20261206a'; PolicyUrl = 'https://mta-sts.stripped.lab.test/.well-known/mta-sts.txt'; HttpStatus = 200; Mx = [string[]]('mx-stripped.lab.test'); MaxAgeSeconds = 86400; ElapsedMs = 41.2 }
+    $stsDown = [MailFlowTools.Core.TlsPolicy.MtaStsResult]@{ Status = 'FetchFailed'; RecordId = '20261206a'; PolicyUrl = 'https://mta-sts.sts-down.lab.test/.well-known/mta-sts.txt'; Problem = 'the HTTPS request to mta-sts.sts-down.lab.test failed: Connection refused'; ResultType = 'StsPolicyFetchError'; ElapsedMs = 12.5 }
+    $dane = @(
+        [MailFlowTools.Core.TlsPolicy.DaneTlsaResult]@{ Exchange = 'mx-dane-bad.lab.test'; TlsaName = '_25._tcp.mx-dane-bad.lab.test'; Status = 'Secure'; Records = [string[]]('3 1 1 2C26B46B68FFC68FF99B453C1D30413413422D706483BFA0F98A5E886266E7AE'); UsableRecords = 1; Authenticated = $true; Resolver = '198.51.100.56'; ElapsedMs = 3.1 }
+        [MailFlowTools.Core.TlsPolicy.DaneTlsaResult]@{ Exchange = 'mx-tlsa-big.lab.test'; TlsaName = '_25._tcp.mx-tlsa-big.lab.test'; Status = 'LookupFailed'; Resolver = '198.51.100.67'; Error = 'no answer within 3 s'; AuthoritativeTcpBytes = 2297; ElapsedMs = 5223.5 }
+    )
+    $strippedTls = [MailFlowTools.Core.TlsPolicy.HopTlsResult]@{ ResultType = 'StartTlsNotSupported'; SenderStatus = 'deferred: TLS is required, but was not offered by host mx-stripped.lab.test[198.51.100.63]'; MtaStsAccepts = $false; StartTlsMasked = $true; MaskedKeyword = 'XXXXXXXA' }
+    $okTls = [MailFlowTools.Core.TlsPolicy.HopTlsResult]@{ ResultType = 'Success'; MtaStsAccepts = $true; DaneAccepts = $true; CertificateTrusted = $true; CertificateNameMatches = $true; CertificateExpired = $false; Dane = 'Matched 3 1 1 9FDD3762'; SpkiSha256 = '9FDD3762' }
+    $senders = @(
+        [MailFlowTools.Core.TlsPolicy.SenderVerdict]@{ Sender = 'MtaSts'; Delivers = $false; Policy = 'MTA-STS enforce (id 20261206a, mx mx-stripped.lab.test)'; Reason = 'no MX hop both works and passes the policy'; SenderStatus = $strippedTls.SenderStatus }
+        [MailFlowTools.Core.TlsPolicy.SenderVerdict]@{ Sender = 'Dane'; Delivers = $true; Exchange = 'mx-stripped.lab.test'; Address = '198.51.100.63'; Policy = 'no DANE: no MX host has TLSA records'; Reason = 'the first MX hop that works, in RFC 5321 order' }
+        [MailFlowTools.Core.TlsPolicy.SenderVerdict]@{ Sender = 'Plain'; Delivers = $true; Exchange = 'mx-stripped.lab.test'; Address = '198.51.100.63'; Policy = 'opportunistic TLS, no policy'; Reason = 'the first MX hop that works, in RFC 5321 order' }
+    )
+    $tlsPolicies = @(
+        [MailFlowTools.Core.TlsPolicy.TlsPolicyResult]@{ MtaSts = $stsPolicy; MtaStsSender = $senders[0]; DaneSender = $senders[1]; PlainSender = $senders[2]; Resolver = '198.51.100.56' }
+        [MailFlowTools.Core.TlsPolicy.TlsPolicyResult]@{ MtaSts = $stsDown; Dane = $dane; MtaStsSender = $senders[2]; DaneSender = $senders[1]; PlainSender = $senders[2]; Resolver = '198.51.100.56' }
+    )
+
     $statuses = @(Resolve-SmtpStatus -Text '451 4.4.0 Primary target IP address responded with: "421 4.4.2 Connection dropped due to SocketError."', '550 5.1.1 <unknown@lab.test>: Recipient address rejected: User unknown in relay recipient table', '4.4.7')
 
     [ordered]@{
@@ -121,5 +139,10 @@ function Get-MailFlowFormatFixture {
         MailFlowDiagnosis      = $diagnoses
         StagedFinding          = $staged
         Finding                = @($noBanner, $blackHole, $tcpBlocked)
+        TlsPolicyResult        = $tlsPolicies
+        SenderVerdict          = $senders
+        MtaStsResult           = @($stsPolicy, $stsDown)
+        DaneTlsaResult         = $dane
+        HopTlsResult           = @($strippedTls, $okTls)
     }
 }
