@@ -27,7 +27,7 @@ public sealed class LiveTlsPolicySource : ITlsPolicySource
         var daneTasks = exchanges.Distinct(StringComparer.OrdinalIgnoreCase).Select(x => TlsaLookup.LookupAsync(x, resolver.Servers, options.DnsTimeout, cancellationToken)).ToList();
         var (sts, policy) = await stsTask.ConfigureAwait(false);
         var dane = await Task.WhenAll(daneTasks).ConfigureAwait(false);
-        return new TlsPolicyDiscovery { MtaSts = sts, Policy = policy, Dane = dane, Resolver = SystemDnsServers.DescribeResolver(resolver.Servers) };
+        return new TlsPolicyDiscovery { MtaSts = sts, Policy = policy, Dane = dane, Resolver = string.Join(", ", resolver.Servers.Select(SystemDnsServers.Describe)) };
     }
 
     private static async Task<(MtaStsResult, MtaStsPolicy?)> MtaStsAsync(string domain, DnsResolver resolver, TlsPolicyOptions options, CancellationToken cancellationToken)

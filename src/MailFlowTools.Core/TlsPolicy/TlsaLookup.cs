@@ -27,7 +27,7 @@ public static class TlsaLookup
         var name = "_25._tcp." + exchange.TrimEnd('.');
         var options = new DnsResolverOptions { Servers = servers, DnssecOk = true, Timeout = timeout, Attempts = 1 };
         var resolver = new DnsResolver(options);
-        var label = SystemDnsServers.DescribeResolver(resolver.Servers);
+        var label = string.Join(", ", resolver.Servers.Select(SystemDnsServers.Describe));
         var lookup = await resolver.QueryAsync(name, DnsRecordType.TLSA, cancellationToken);
         var server = lookup.Server is null ? label : SystemDnsServers.Describe(lookup.Server);
         var ad = lookup.Response?.AuthenticData == true;
