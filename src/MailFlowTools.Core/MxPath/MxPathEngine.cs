@@ -99,11 +99,24 @@ public sealed class MxPathEngine
 
         _reporter.Verbose(F("{0}: {1}, {2} MX target(s), DNS {3:0.#} ms", domainName, resolution.Source, resolution.Targets.Length, resolution.ElapsedMs));
         var plans = MxHopPlanner.Plan(resolution, options.AddressFamily);
-        var discovery = await DiscoverTlsPolicyAsync(domainName, resolution, options, cancellationToken);
+        // The policies are discovered while the walk runs, so a domain without one costs no extra time.
+        var discoveryTask = DiscoverTlsPolicyAsync(domainName, resolution, options, cancellationToken);
+        var results = await _walker.WalkAsync(plans, domainOptions, domainName, budget, cancellationToken);
+        var discovery = await discoveryTask;
+        if (discovery is { StsApplies: true } or { DaneApplies: true })
+        {
+            // A policy sender skips hops a plain sender would use, so the hops the walk left are probed too.
+            var untried = Enumerable.Range(0, Math.Min(plans.Count, Math.Max(1, options.MaxHops))).Where(i => results[i] is null).ToList();
+            if (untried.Count > 0)
+            {
+                var more = await _walker.WalkAsync(untried.Select(i => plans[i]).ToList(), domainOptions with { AllHops = true }, domainName, budget, cancellationToken);
+                for (var k = 0; k < untried.Count; k++)
+                {
+                    results[untried[k]] = more[k];
+                }
+            }
+        }
 
-        // A policy sender skips hops a plain sender would use, so every hop is probed to find where it delivers.
-        var walkOptions = discovery is { StsApplies: true } or { DaneApplies: true } ? domainOptions with { AllHops = true } : domainOptions;
-        var results = await _walker.WalkAsync(plans, walkOptions, domainName, budget, cancellationToken);
         var controls = await CheckControlPortsAsync(plans, results, domainOptions, cancellationToken);
         var tls = discovery is null ? null : TlsPolicyEvaluation.Evaluate(discovery, plans, results, options.TlsPolicy!, DateTimeOffset.UtcNow);
         return MxPathAnalyzer.Analyze(domainName, domainOptions, resolution, plans, results, controls, clock.Elapsed.TotalMilliseconds, tls);

@@ -21,32 +21,66 @@ public static class MtaStsFetcher
 {
     public const int MaxBodyBytes = 64 * 1024;
 
-    public static async Task<MtaStsFetch> FetchAsync(string domain, IReadOnlyList<byte[]> trustedRoots, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Task<MtaStsFetch> FetchAsync(string domain, IReadOnlyList<byte[]> trustedRoots, TimeSpan timeout, CancellationToken cancellationToken) =>
+        FetchAsync(domain, trustedRoots, timeout, null, cancellationToken);
+
+    /// <param name="connectTo">Tests only: connect here instead of resolving the policy host (net8.0 build).</param>
+    internal static async Task<MtaStsFetch> FetchAsync(string domain, IReadOnlyList<byte[]> trustedRoots, TimeSpan timeout, IPEndPoint? connectTo, CancellationToken cancellationToken)
     {
         var host = "mta-sts." + domain;
         var url = "https://" + host + "/.well-known/mta-sts.txt";
         CertificateCheck? check = null;
+        bool Validate(X509Certificate? cert, X509Chain? chain)
+        {
+            var ders = new List<byte[]>();
+            if (cert is not null)
+            {
+                ders.Add(cert.GetRawCertData());
+            }
+
+            if (chain is not null)
+            {
+                ders.AddRange(chain.ChainElements.Cast<X509ChainElement>().Skip(1).Select(e => e.Certificate.RawData));
+            }
+
+            check = WebPkiValidator.Check(ders, host, trustedRoots, DateTimeOffset.UtcNow);
+            return check.IsValid;
+        }
+
+#if NET8_0_OR_GREATER
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            MaxResponseHeadersLength = 16,
+            SslOptions = new System.Net.Security.SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, cert, chain, _) => Validate(cert, chain) },
+        };
+        if (connectTo is not null)
+        {
+            handler.ConnectCallback = async (_, token) =>
+            {
+                var socket = new System.Net.Sockets.Socket(connectTo.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                try
+                {
+                    await socket.ConnectAsync(connectTo, token).ConfigureAwait(false);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+#else
+        _ = connectTo;
         var handler = new HttpClientHandler
         {
             AllowAutoRedirect = false,
             UseCookies = false,
-            ServerCertificateCustomValidationCallback = (_, cert, chain, _) =>
-            {
-                var ders = new List<byte[]>();
-                if (cert is not null)
-                {
-                    ders.Add(cert.RawData);
-                }
-
-                if (chain is not null)
-                {
-                    ders.AddRange(chain.ChainElements.Cast<X509ChainElement>().Skip(1).Select(e => e.Certificate.RawData));
-                }
-
-                check = WebPkiValidator.Check(ders, host, trustedRoots, DateTimeOffset.UtcNow);
-                return check.IsValid;
-            },
+            ServerCertificateCustomValidationCallback = (_, cert, chain, _) => Validate(cert, chain),
         };
+#endif
         using var client = new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
