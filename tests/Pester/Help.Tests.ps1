@@ -34,6 +34,11 @@ BeforeDiscovery {
                 $mtu.Count | Should -BeGreaterThan 0
                 ($mtu | ForEach-Object Address) | Should -Contain '198.51.100.25'
                 $mtu | ForEach-Object { $_.BlackHole | Should -BeFalse } } }
+        @{ Key = 'Test-MxPath#5'; NeedsLab = $true; Replace = [ordered]@{ 'contoso.com' = 'stripped.lab.test -TrustedRootCertificatePath /run/mfl/tls/ca.pem' }; Check = {
+                param($Output, $Text)
+                $Text | Should -Match 'MtaStsSender\s*:\s*MtaSts: does not deliver'
+                $Text | Should -Match 'PlainSender\s*:\s*Plain: delivers via mx-stripped\.lab\.test'
+                $Text | Should -Match 'StartTlsStripped' } }
         @{ Key = 'Test-EdnsReachability#1'; NeedsLab = $true; Replace = [ordered]@{ 'contoso.com' = 'big.lab.test' }; Check = {
                 param($Output, $Text)
                 $Text | Should -Match '(?m)^198\.51\.100\.54\s+ns2\.lab\.test\s+\d+\s+\d+\s+True\s+1232'

@@ -29,7 +29,7 @@ MARKER=.mfl-lab
 PKGS=(nftables knot knot-dnsutils unbound postfix swaks tcpdump tshark dnsutils
       iputils-ping iputils-tracepath scamper socat jq iproute2 openssl python3
       libio-socket-inet6-perl libio-socket-ssl-perl libnet-ssleay-perl libnet-dns-perl
-      openssh-server util-linux)  # sshd: the transport servers of tests/lab/transport.sh; setpriv: privilege-drop tests
+      openssh-server util-linux nginx-light)  # sshd: the transport servers of tests/lab/transport.sh; setpriv: privilege-drop tests
 
 # v4 last octets in the server namespace; each has the v6 twin 2001:db8:5::<octet>
 WAN_DEFAULT_MS=20
@@ -344,6 +344,7 @@ cmd_up() {
     if base_ready; then
         # a lab from before the extras: add them, leave the rest alone
         extras_up
+        MFL_STATE=$STATE MFL_NS_PREFIX=$NSP "$HERE/lab-tls.sh" up  # TLS policy part (lab-tls.sh), additive
         summary
         echo "extras added ($(( ($(now_ms) - t0) / 1000 )) s)"
         return 0
@@ -368,6 +369,7 @@ cmd_up() {
     tick postfix_ready
     wait_for 10 helpers_ready || { show_log silent.log; show_log fixup.log; die "helper servers did not come up"; }
     tick helpers_ready; extras_up; tick extras_up
+    MFL_STATE=$STATE MFL_NS_PREFIX=$NSP "$HERE/lab-tls.sh" up; tick tls_up
     summary
     echo "up in $(( ($(now_ms) - t0) / 1000 )).$(( ($(now_ms) - t0) % 1000 / 100 )) s"
 }
@@ -384,6 +386,7 @@ cmd_down() {
     need_root
     local quiet=${1:-} t0 ns pid f pids=() end
     t0=$(now_ms)
+    MFL_STATE=$STATE MFL_NS_PREFIX=$NSP "$HERE/lab-tls.sh" down || true
     # every process in a lab namespace, plus whatever the pid files still name
     for ns in "${NAMESPACES[@]}"; do
         ns_exists "$ns" || continue
@@ -441,6 +444,7 @@ cmd_status() {
     local quiet=${1:-} ok=0
     base_status "$quiet" || ok=1
     extras_status say_status || ok=1
+    MFL_STATE=$STATE MFL_NS_PREFIX=$NSP "$HERE/lab-tls.sh" status "$quiet" || ok=1
     if [ "$ok" = 0 ]; then say_status "lab is up"; else say_status "lab is not (completely) up"; fi
     return "$ok"
 }

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using MailFlowTools.Cli.Binding;
 using MailFlowTools.Cli.Streaming;
 using MailFlowTools.Core.Diagnosis;
+using MailFlowTools.Core.MxPath;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Mime;
 
@@ -37,11 +38,14 @@ public sealed class DebugMailFlowVerb : CliVerb
     [CliParameter(HelpText = "Longest wait for an SMTP greeting or reply and for stalled message data, in seconds (1-120, default 10); connects wait at most 5 s, DNS probes 3 s, MTU probes 2 s.")]
     public double TimeoutSeconds { get; set; } = MailFlowDiagnosisOptions.DefaultTimeoutSeconds;
 
+    [CliParameter(HelpText = "A root certificate file (PEM or DER) trusted for MTA-STS checks beside the platform's roots (a private or lab CA).")]
+    public string? TrustedRootCertificatePath { get; set; }
+
     public override string? ResumeProperty => nameof(MailFlowDiagnosis.DomainName);
 
     public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
     {
-        var options = MailFlowDiagnosisOptions.FromParameters(DnsServer, Quick, TimeoutSeconds);
+        var options = MailFlowDiagnosisOptions.FromParameters(DnsServer, Quick, TimeoutSeconds, TrustedRootCertificatePath);
         var ndr = NdrText;
         if (ndr == "-")
         {

@@ -40,11 +40,20 @@ public sealed class TestMxPathVerb : CliVerb
     [CliParameter(HelpText = "Seed for the order of equal-preference MX hosts, for repeatable runs. Default: random.")]
     public int? Seed { get; set; }
 
+    [CliParameter(HelpText = "A root certificate file (PEM or DER) trusted for MTA-STS checks beside the platform's roots (a private or lab CA). On Linux, SSL_CERT_FILE and SSL_CERT_DIR also work.")]
+    public string? TrustedRootCertificatePath { get; set; }
+
+    [CliParameter(HelpText = "Leave out the MTA-STS, DANE and STARTTLS checks.")]
+    public bool SkipTlsPolicy { get; set; }
+
+    [CliParameter(HelpText = "Write an RFC 8460 TLS report (JSON) for the tested domains to this file.")]
+    public string? TlsReportPath { get; set; }
+
     public override string? ResumeProperty => nameof(MxPathResult.DomainName);
 
     public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
     {
-        var options = MxPathOptions.FromParameters(Port, AddressFamily, ConnectTimeoutSeconds, BannerTimeoutSeconds, AllHops, Recipient, Seed, ThrottleLimit);
+        var options = MxPathOptions.FromParameters(Port, AddressFamily, ConnectTimeoutSeconds, BannerTimeoutSeconds, AllHops, Recipient, Seed, ThrottleLimit, TrustedRootCertificatePath, SkipTlsPolicy, TlsReportPath);
         MxPathEngine.Validate(options);
         var domains = DomainName.Length > 0
             ? TargetSources.From(DomainName)
@@ -67,6 +76,6 @@ public sealed class TestMxPathVerb : CliVerb
         };
 
         await TargetPipeline.RunAsync(context, domains, plan, cancellationToken);
-        batch.Finish();
+        batch.Finish(context.EmitError);
     }
 }

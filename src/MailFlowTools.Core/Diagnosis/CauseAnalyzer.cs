@@ -18,6 +18,8 @@ public static class CauseAnalyzer
     {
         (FindingCodes.NullMx, FaultLocation.RemoteHost, "The domain publishes a null MX: it accepts no mail by design.", null),
         (FindingCodes.DnsLookupFailed, FaultLocation.RemoteHost, "The domain's MX lookup failed, so no sender can find its mail servers.", null),
+        // The lost lookup names the record senders need; the EDNS loss behind it is in its evidence.
+        (FindingCodes.TlsaLookupLost, FaultLocation.Path, "An MX host's TLSA lookup is lost on the way (often a large signed answer over UDP), so DANE senders defer the mail.", null),
         (FindingCodes.LargeUdpResponsesLost, FaultLocation.Path, "Large DNS answers are lost over UDP on the way from a DNS server: fragments are being dropped.", IsError),
         (FindingCodes.NoBannerAfterConnect, FaultLocation.RemoteHost, "An MX host accepts TCP connections but never sends the SMTP banner.", null),
         (FindingCodes.BannerMasked, FaultLocation.Path, "A middlebox rewrites the SMTP banner (an SMTP \"fixup\"/inspection feature).", null),
@@ -29,6 +31,16 @@ public static class CauseAnalyzer
         (FindingCodes.SizeSpecificLoss, FaultLocation.Path, "A device on the path drops TCP segments above a certain size.", null),
         (FindingCodes.LocalPort25Blocked, FaultLocation.LocalNetwork, "Outbound connections to port 25 are blocked near the sender.", null),
         (FindingCodes.AllHopsFailed, FaultLocation.Unknown, "No MX host of the domain could be reached.", null),
+
+        // What senders that enforce MTA-STS or DANE refuse, while plain senders may still deliver.
+        (FindingCodes.DnssecBogus, FaultLocation.RemoteHost, "The DNSSEC chain of an MX host's TLSA records is broken, so DANE senders cannot use that MX host.", null),
+        (FindingCodes.StartTlsStripped, FaultLocation.Path, "A middlebox on the path masks the STARTTLS offer in the EHLO reply, so senders that require TLS cannot deliver.", null),
+        (FindingCodes.DaneTlsaMismatch, FaultLocation.RemoteHost, "An MX host's TLSA records do not match the certificate it presents, so DANE senders refuse it.", null),
+        (FindingCodes.MtaStsPolicyExcludesMx, FaultLocation.RemoteHost, "The domain's MTA-STS policy leaves out one of its own MX hosts, so enforcing senders never use it.", null),
+        (FindingCodes.MtaStsCertificateInvalid, FaultLocation.RemoteHost, "An MX host's certificate fails MTA-STS validation, so enforcing senders refuse it.", null),
+        (FindingCodes.StartTlsNotOffered, FaultLocation.RemoteHost, "An MX host offers no STARTTLS although the domain's policy requires TLS.", null),
+        (FindingCodes.MtaStsPolicyUnavailable, FaultLocation.RemoteHost, "The domain publishes MTA-STS, but its policy cannot be fetched or read.", null),
+        (FindingCodes.TlsaRecordsUnusable, FaultLocation.RemoteHost, "An MX host's TLSA records are all unusable for SMTP.", null),
 
         // Lost large answers that smaller buffers still get complete cost only optional records: secondary to SMTP failures.
         (FindingCodes.LargeUdpResponsesLost, FaultLocation.Path, "Large DNS answers are lost over UDP on the way from a DNS server: fragments are being dropped.", null),

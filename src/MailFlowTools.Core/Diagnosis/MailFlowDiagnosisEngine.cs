@@ -81,6 +81,7 @@ public sealed class MailFlowDiagnosisEngine
             Port = options.Port,
             ConnectTimeout = options.ConnectTimeout,
             BannerTimeout = options.Timeout,
+            TlsPolicy = options.TlsPolicy,
         };
         var mxTask = StepAsync<MxPathResult?>(DiagnosisStage.MxPath, "The MX walk", async ct => await _probes.TestMxPathAsync(domain, options.DnsServers, mxOptions, ct), null, log, options, cancellationToken, token, rethrow: true);
 

@@ -33,6 +33,9 @@ public sealed record MailFlowDiagnosisOptions
     /// <summary>SMTP port of the MX hosts.</summary>
     public int Port { get; init; } = 25;
 
+    /// <summary>MTA-STS, DANE and STARTTLS checks of the MX walk (extra trusted root from -TrustedRootCertificatePath).</summary>
+    public TlsPolicy.TlsPolicyOptions TlsPolicy { get; init; } = new();
+
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
 
     public TimeSpan ConnectTimeout => TimeSpan.FromSeconds(Math.Min(TimeoutSeconds, 5));
@@ -47,9 +50,15 @@ public sealed record MailFlowDiagnosisOptions
     public TimeSpan EffectiveBudget => Budget > TimeSpan.Zero ? Budget : TimeSpan.FromSeconds(BudgetTimeouts * TimeoutSeconds);
 
     /// <summary>The options as Debug-MailFlow and its CLI verb take them, validated: their one factory.</summary>
-    public static MailFlowDiagnosisOptions FromParameters(IReadOnlyList<string>? dnsServers, bool quick, double timeoutSeconds)
+    public static MailFlowDiagnosisOptions FromParameters(IReadOnlyList<string>? dnsServers, bool quick, double timeoutSeconds, string? trustedRootCertificatePath = null)
     {
-        var options = new MailFlowDiagnosisOptions { DnsServers = dnsServers ?? Array.Empty<string>(), Quick = quick, TimeoutSeconds = timeoutSeconds };
+        var options = new MailFlowDiagnosisOptions
+        {
+            DnsServers = dnsServers ?? Array.Empty<string>(),
+            Quick = quick,
+            TimeoutSeconds = timeoutSeconds,
+            TlsPolicy = MxPath.MxPathOptions.TlsPolicyFromParameters(trustedRootCertificatePath),
+        };
         options.Validate();
         return options;
     }

@@ -19,5 +19,6 @@ public enum DnsRecordType : long
     DNSKEY = 48,
     NSEC3 = 50,
     NSEC3PARAM = 51,
+    TLSA = 52,
     ANY = 255,
 }

@@ -20,4 +20,5 @@ public static class ErrorIds
     public const string InvalidUsage = nameof(InvalidUsage);
     public const string CredentialRequired = nameof(CredentialRequired);
     public const string UnexpectedError = nameof(UnexpectedError);
+    public const string InvalidCertificateFile = nameof(InvalidCertificateFile);
 }

@@ -51,6 +51,17 @@ public static class FindingCodes
     public const string RecipientRejected = nameof(RecipientRejected);
     public const string MxIpv6Only = nameof(MxIpv6Only);
 
+    // TLS policy of the MX path (Test-MxPath: MTA-STS, DANE, STARTTLS).
+    public const string StartTlsStripped = nameof(StartTlsStripped);
+    public const string StartTlsNotOffered = nameof(StartTlsNotOffered);
+    public const string MtaStsPolicyExcludesMx = nameof(MtaStsPolicyExcludesMx);
+    public const string MtaStsPolicyUnavailable = nameof(MtaStsPolicyUnavailable);
+    public const string MtaStsCertificateInvalid = nameof(MtaStsCertificateInvalid);
+    public const string DaneTlsaMismatch = nameof(DaneTlsaMismatch);
+    public const string TlsaRecordsUnusable = nameof(TlsaRecordsUnusable);
+    public const string TlsaLookupLost = nameof(TlsaLookupLost);
+    public const string DnssecBogus = nameof(DnssecBogus);
+
     // Path MTU (Find-MtuBlackHole).
     public const string PmtudBlackHole = nameof(PmtudBlackHole);
     public const string PmtudWorking = nameof(PmtudWorking);

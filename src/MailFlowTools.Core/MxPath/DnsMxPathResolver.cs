@@ -17,6 +17,9 @@ public sealed class DnsMxPathResolver : IMxPathResolver
     private readonly DnsResolverOptions _options;
     private readonly string _serverLabel;
 
+    /// <summary>The resolvers asked (empty: the system's), so other lookups of the same walk ask the same ones.</summary>
+    public IReadOnlyList<IPEndPoint> Servers => _options.Servers;
+
     public DnsMxPathResolver(DnsResolverOptions options)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));

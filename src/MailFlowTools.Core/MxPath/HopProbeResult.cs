@@ -57,4 +57,10 @@ public sealed class HopProbeResult
         copy._findings = findings;
         return copy;
     }
+
+    /// <summary>The extension lines of the first EHLO reply, as sent (a masked "XXXXXXXA" included).</summary>
+    public IReadOnlyList<string> EhloKeywords { get; init; } = Array.Empty<string>();
+
+    /// <summary>The certificate chain the STARTTLS handshake presented (DER, leaf first); empty without one.</summary>
+    public IReadOnlyList<byte[]> PeerCertificateChain { get; init; } = Array.Empty<byte[]>();
 }

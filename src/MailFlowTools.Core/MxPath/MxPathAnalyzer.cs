@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using MailFlowTools.Core.Findings;
 using MailFlowTools.Core.Smtp;
+using MailFlowTools.Core.TlsPolicy;
 
 namespace MailFlowTools.Core.MxPath;
 
@@ -20,7 +21,8 @@ internal static class MxPathAnalyzer
         IReadOnlyList<MxHopPlan> plans,
         IReadOnlyList<HopProbeResult?> results,
         IReadOnlyList<PortControlCheck> controlChecks,
-        double elapsedMs)
+        double elapsedMs,
+        TlsPolicyEvaluation? tls = null)
     {
         var walked = Math.Min(plans.Count, Math.Max(1, options.MaxHops));
         var selectedIndex = -1;
@@ -36,7 +38,7 @@ internal static class MxPathAnalyzer
         var hops = new MxPathHop[plans.Count];
         for (var i = 0; i < plans.Count; i++)
         {
-            hops[i] = ToHop(plans[i], results[i], options, NotTriedReason(i, walked, selectedIndex, hops, options));
+            hops[i] = ToHop(plans[i], results[i], options, NotTriedReason(i, walked, selectedIndex, hops, options), tls?.Hops[i]);
         }
 
         var selected = selectedIndex >= 0 ? hops[selectedIndex] : null;
@@ -47,6 +49,8 @@ internal static class MxPathAnalyzer
         AddSourceFindings(context, findings);
         AddTargetFindings(context, findings);
         AddHopFindings(context, findings);
+        var tlsPolicy = tls?.Conclude(domain, resolution, hops, selected, findings);
+        var summary = Summarize(context, findings) + (tlsPolicy is null ? string.Empty : TlsPolicyEvaluation.SummaryAddition(tlsPolicy));
 
         return new MxPathResult
         {
@@ -57,13 +61,14 @@ internal static class MxPathAnalyzer
             SelectedHop = selected,
             Reachable = reachable,
             Findings = findings.ToArray(),
-            Summary = Summarize(context, findings),
+            Summary = summary,
             DnsServer = resolution.DnsServer,
             DnsMs = Round(resolution.ElapsedMs),
             ElapsedMs = Round(elapsedMs),
             Port = options.Port,
             AddressFamily = options.AddressFamily,
             Seed = options.Seed,
+            TlsPolicy = tlsPolicy,
         };
     }
 
@@ -97,7 +102,7 @@ internal static class MxPathAnalyzer
         return options.AllHops ? null : "not tried";
     }
 
-    private static MxPathHop ToHop(MxHopPlan plan, HopProbeResult? r, MxPathOptions options, string? notTried) => new()
+    private static MxPathHop ToHop(MxHopPlan plan, HopProbeResult? r, MxPathOptions options, string? notTried, HopTlsResult? tls) => new()
     {
         Order = plan.Order,
         Preference = plan.Target.Preference,
@@ -121,6 +126,7 @@ internal static class MxPathAnalyzer
         ReplyText = r?.ReplyText,
         Detail = r is null ? notTried : r.Detail,
         ElapsedMs = Round(r?.ElapsedMs) ?? 0,
+        Tls = tls,
     };
 
     private static MxPathRecord ToRecord(MxPathTarget target, MxAddressFamily family)

@@ -1,9 +1,12 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.Reporting;
+using MailFlowTools.Core.TlsPolicy;
 
 namespace MailFlowTools.Core.MxPath;
 
@@ -17,6 +20,10 @@ public sealed class MxPathBatch
     private readonly MxPathEngine _engine;
     private readonly MxProbeBudget _budget;
     private readonly IEngineReporter _reporter;
+    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+
+    /// <summary>Only with -TlsReportPath: the report covers every domain, so it holds their results until the end.</summary>
+    private readonly List<MxPathResult>? _reported;
     private int _tested;
     private int _allTimedOut;
 
@@ -26,6 +33,7 @@ public sealed class MxPathBatch
         Options = options;
         _budget = MxProbeBudget.For(options);
         _reporter = reporter;
+        _reported = options.TlsReportPath is null ? null : new List<MxPathResult>();
     }
 
     public MxPathOptions Options { get; }
@@ -41,12 +49,40 @@ public sealed class MxPathBatch
             Interlocked.Increment(ref _allTimedOut);
         }
 
+        if (_reported is not null)
+        {
+            lock (_reported)
+            {
+                _reported.Add(result);
+            }
+        }
+
         return result;
     }
 
-    /// <summary>After the last domain: warns when the mail port looks blocked on this network.</summary>
-    public void Finish()
+    /// <summary>
+    /// After the last domain: writes the RFC 8460 report when one was asked for (a failure to write it goes to
+    /// <paramref name="onError"/>), and warns when the mail port looks blocked on this network.
+    /// </summary>
+    public void Finish(Action<MailFlowException> onError)
     {
+        if (_reported is not null && Options.TlsReportPath is { } path)
+        {
+            try
+            {
+                lock (_reported)
+                {
+                    TlsReport.Write(path, _reported, _started, DateTimeOffset.UtcNow);
+                }
+
+                _reporter.Verbose("RFC 8460 TLS report written to " + path);
+            }
+            catch (MailFlowException ex)
+            {
+                onError(ex);
+            }
+        }
+
         var total = Volatile.Read(ref _tested);
         if (total >= 2 && Volatile.Read(ref _allTimedOut) == total)
         {

@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.Reporting;
+using MailFlowTools.Core.TlsPolicy;
 
 namespace MailFlowTools.Core.MxPath;
 
@@ -28,9 +29,12 @@ public sealed class MxPathEngine
     private readonly IHopProber _prober;
     private readonly IEngineReporter _reporter;
     private readonly MxHopWalker _walker;
+    private readonly ITlsPolicySource? _tlsPolicy;
 
-    public MxPathEngine(IMxPathResolver resolver, IHopProber prober, IEngineReporter? reporter = null)
+    /// <param name="tlsPolicy">MTA-STS and TLSA discovery; null leaves the TLS policies out of the result.</param>
+    public MxPathEngine(IMxPathResolver resolver, IHopProber prober, IEngineReporter? reporter = null, ITlsPolicySource? tlsPolicy = null)
     {
+        _tlsPolicy = tlsPolicy;
         _resolver = resolver ?? throw new ArgumentNullException(nameof(resolver));
         _prober = prober ?? throw new ArgumentNullException(nameof(prober));
         _reporter = reporter ?? NullEngineReporter.Instance;
@@ -44,7 +48,7 @@ public sealed class MxPathEngine
     public static async Task<MxPathEngine> CreateAsync(IReadOnlyList<string>? dnsServers, IEngineReporter reporter, CancellationToken cancellationToken)
     {
         var resolver = await DnsMxPathResolver.CreateAsync(dnsServers, cancellationToken);
-        return new MxPathEngine(resolver, new SmtpHopProber(reporter), reporter);
+        return new MxPathEngine(resolver, new SmtpHopProber(reporter), reporter, new LiveTlsPolicySource(resolver.Servers));
     }
 
     /// <summary>Throws an invalid-invocation <see cref="MailFlowException"/> for out-of-range options.</summary>
@@ -105,9 +109,42 @@ public sealed class MxPathEngine
 
         _reporter.Verbose(F("{0}: {1}, {2} MX target(s), DNS {3:0.#} ms", domainName, resolution.Source, resolution.Targets.Length, resolution.ElapsedMs));
         var plans = MxHopPlanner.Plan(resolution, options.AddressFamily);
+        // The policies are discovered while the walk runs, so a domain without one costs no extra time.
+        var discoveryTask = DiscoverTlsPolicyAsync(domainName, resolution, options, cancellationToken);
         var results = await _walker.WalkAsync(plans, domainOptions, domainName, budget, cancellationToken);
+        var discovery = await discoveryTask;
+        if (discovery is { StsApplies: true } or { DaneApplies: true })
+        {
+            // A policy sender skips hops a plain sender would use, so the hops the walk left are probed too.
+            var untried = Enumerable.Range(0, Math.Min(plans.Count, Math.Max(1, options.MaxHops))).Where(i => results[i] is null).ToList();
+            if (untried.Count > 0)
+            {
+                var more = await _walker.WalkAsync(untried.Select(i => plans[i]).ToList(), domainOptions with { AllHops = true }, domainName, budget, cancellationToken);
+                for (var k = 0; k < untried.Count; k++)
+                {
+                    results[untried[k]] = more[k];
+                }
+            }
+        }
+
         var controls = await CheckControlPortsAsync(plans, results, domainOptions, cancellationToken);
-        return MxPathAnalyzer.Analyze(domainName, domainOptions, resolution, plans, results, controls, clock.Elapsed.TotalMilliseconds);
+        var tls = discovery is null ? null : TlsPolicyEvaluation.Evaluate(discovery, plans, results, options.TlsPolicy!, DateTimeOffset.UtcNow);
+        return MxPathAnalyzer.Analyze(domainName, domainOptions, resolution, plans, results, controls, clock.Elapsed.TotalMilliseconds, tls);
+    }
+
+    private async Task<TlsPolicyDiscovery?> DiscoverTlsPolicyAsync(string domainName, MxPathResolution resolution, MxPathOptions options, CancellationToken cancellationToken)
+    {
+        if (_tlsPolicy is null || options.TlsPolicy is null || resolution.Source is not (MxPathSource.Mx or MxPathSource.ImplicitMx))
+        {
+            return null;
+        }
+
+        var exchanges = resolution.Targets.Where(t => !t.IsAddressLiteral).Select(t => t.Exchange).ToList();
+        // The policy fetch waits as long as a connect may (RFC 8461 §3.3 leaves the bound to the sender).
+        var tlsOptions = options.TlsPolicy with { PolicyFetchTimeout = options.ConnectTimeout };
+        var discovery = await _tlsPolicy.DiscoverAsync(domainName, exchanges, tlsOptions, cancellationToken);
+        _reporter.Verbose(F("{0}: {1}; TLSA {2} (resolver {3})", domainName, discovery.MtaSts, string.Join(", ", discovery.Dane.Select(d => d.Exchange + " " + d.Status)), discovery.Resolver));
+        return discovery;
     }
 
     /// <summary>
@@ -180,7 +217,7 @@ public sealed class MxPathEngine
             _reporter.Progress(new EngineProgress(ProgressActivityId, Activity, F("{0} of {1} domains", done, total), 100, completed: true));
         }
 
-        batch.Finish();
+        batch.Finish(onError);
     }
 
     /// <summary>

@@ -63,5 +63,8 @@ public sealed class MxPathHop
 
     public double ElapsedMs { get; init; }
 
+    /// <summary>What MTA-STS and DANE senders make of this hop (RFC 8460 result type, sender status); null when not tried or not checked.</summary>
+    public TlsPolicy.HopTlsResult? Tls { get; init; }
+
     public override string ToString() => string.Format(CultureInfo.InvariantCulture, "{0} [{1}]:{2}", Exchange, Address, Port);
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using MailFlowTools.Core.Errors;
+using MailFlowTools.Core.TlsPolicy;
 
 namespace MailFlowTools.Core.MxPath;
 
@@ -21,7 +22,7 @@ public sealed record MxPathOptions
     /// The options from the cmdlet's (and the CLI verb's) parameters; throws an invalid-invocation error for
     /// values out of range.
     /// </summary>
-    public static MxPathOptions FromParameters(int port, MxAddressFamily addressFamily, double connectTimeoutSeconds, double bannerTimeoutSeconds, bool allHops, string? recipient, int? seed, int throttleLimit)
+    public static MxPathOptions FromParameters(int port, MxAddressFamily addressFamily, double connectTimeoutSeconds, double bannerTimeoutSeconds, bool allHops, string? recipient, int? seed, int throttleLimit, string? trustedRootCertificatePath = null, bool skipTlsPolicy = false, string? tlsReportPath = null)
     {
         var options = new MxPathOptions
         {
@@ -33,6 +34,8 @@ public sealed record MxPathOptions
             Recipient = MxPathInput.NormalizeRecipient(recipient),
             Seed = seed,
             ThrottleLimit = throttleLimit,
+            TlsPolicy = skipTlsPolicy ? null : TlsPolicyFromParameters(trustedRootCertificatePath),
+            TlsReportPath = TlsReport.ValidatePath(tlsReportPath, "TlsReportPath"),
         };
         MxPathEngine.Validate(options);
         return options;
@@ -73,6 +76,20 @@ public sealed record MxPathOptions
 
     /// <summary>Ports tried with a bare connect when every hop timed out on <see cref="Port"/>.</summary>
     public int[] ControlPorts { get; init; } = { 443, 587 };
+
+    /// <summary>
+    /// MTA-STS, DANE and STARTTLS checks; null skips them (-SkipTlsPolicy). The extra root, if any, is read and
+    /// checked here, once.
+    /// </summary>
+    public TlsPolicyOptions? TlsPolicy { get; init; } = new();
+
+    /// <summary>Where to write an RFC 8460 TLS report (JSON) for the tested domains; null for none.</summary>
+    public string? TlsReportPath { get; init; }
+
+    public static TlsPolicyOptions TlsPolicyFromParameters(string? trustedRootCertificatePath) =>
+        string.IsNullOrWhiteSpace(trustedRootCertificatePath)
+            ? new TlsPolicyOptions()
+            : new TlsPolicyOptions { TrustedRoots = TrustedRootFile.Load(trustedRootCertificatePath!, "TrustedRootCertificatePath"), TrustedRootSource = trustedRootCertificatePath };
 
     private static TimeSpan Seconds(double value, string parameter)
     {

@@ -45,5 +45,8 @@ public sealed class MxPathResult : IHasFindings
     /// <summary>The seed that ordered equal preferences, when one was given.</summary>
     public int? Seed { get; init; }
 
+    /// <summary>MTA-STS and DANE as senders find them, and whether an MTA-STS, a DANE and a plain sender deliver; null with -SkipTlsPolicy.</summary>
+    public TlsPolicy.TlsPolicyResult? TlsPolicy { get; init; }
+
     public override string ToString() => DomainName + ": " + Summary;
 }

@@ -42,8 +42,15 @@ public sealed class SmtpHopProber : IHopProber
             // The walk checks other ports once per domain, not once per address.
             LocalBlockCheckPorts = Array.Empty<int>(),
         };
-        var stages = await SmtpStageTimingEngine.RunAsync(options, _reporter, null, cancellationToken);
-        return Fold(stages, request);
+        // The chain the MX presents is what DANE and MTA-STS judge; the session engine reports only its summary.
+        var capture = new TlsPeerCapture();
+        IReadOnlyList<SmtpStageResult> stages;
+        using (capture.Begin())
+        {
+            stages = await SmtpStageTimingEngine.RunAsync(options, _reporter, null, cancellationToken);
+        }
+
+        return Fold(stages, request, capture.Chain);
     }
 
     public async Task<PortCheckOutcome> CheckPortAsync(IPAddress address, int port, TimeSpan timeout, CancellationToken cancellationToken)
@@ -66,7 +73,7 @@ public sealed class SmtpHopProber : IHopProber
     }
 
     /// <summary>Folds the session's stages into the hop: the first stage that failed decides the outcome.</summary>
-    internal static HopProbeResult Fold(IReadOnlyList<SmtpStageResult> stages, HopProbeRequest request)
+    internal static HopProbeResult Fold(IReadOnlyList<SmtpStageResult> stages, HopProbeRequest request, IReadOnlyList<byte[]>? peerChain = null)
     {
         SmtpStageResult? Stage(SmtpStage s) => stages.FirstOrDefault(x => x.Stage == s);
         var connect = Stage(SmtpStage.Connect);
@@ -143,6 +150,8 @@ public sealed class SmtpHopProber : IHopProber
             Detail = failed is null ? null : Describe(failed, request),
             ElapsedMs = last is null ? 0 : last.StartMs + last.ElapsedMs,
             Findings = stages.SelectMany(s => s.Findings).ToArray(),
+            EhloKeywords = ehlo?.Capabilities.ToArray() ?? Array.Empty<string>(),
+            PeerCertificateChain = peerChain ?? Array.Empty<byte[]>(),
         };
     }
 

@@ -256,6 +256,7 @@ public sealed class SmtpConnection : IDisposable
 
             valid = errors == SslPolicyErrors.None;
             status = DescribeCertificateStatus(errors, chain);
+            TlsPeerCapture.Record(cert, chain);
             return valid || !validateCertificate;
         }
 

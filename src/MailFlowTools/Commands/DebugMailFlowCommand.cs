@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Diagnosis;
 using MailFlowTools.Mime;
+using MailFlowTools.Core.MxPath;
 using MailFlowTools.Progress;
 using MailFlowTools.Transformations;
 
@@ -89,9 +90,18 @@ public sealed class DebugMailFlowCommand : AsyncCmdlet
         return Task.CompletedTask;
     }
 
+    /// <summary>A root certificate file (PEM or DER) trusted for MTA-STS checks beside the platform's roots.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TrustedRootCertificatePath { get; set; }
+
     protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
-        var options = MailFlowDiagnosisOptions.FromParameters(DnsServer, Quick.IsPresent, TimeoutSeconds);
+        var options = MailFlowDiagnosisOptions.FromParameters(
+            DnsServer,
+            Quick.IsPresent,
+            TimeoutSeconds,
+            TrustedRootCertificatePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(TrustedRootCertificatePath));
         var reportPath = ReportPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ReportPath);
         // Each engine run gets its own bar under the diagnosis bar (the EDNS probes run two at once).
         var probes = new DiagnosisProgressProbes(this, Reporter);

@@ -67,6 +67,23 @@ public sealed class TestMxPathCommand : AsyncCmdlet
     [Parameter]
     public int Seed { get; set; }
 
+    /// <summary>
+    /// A root certificate file (PEM or DER) trusted for MTA-STS checks beside the platform's roots, for a private CA
+    /// such as a lab's. The platform's own checks are unchanged; on Linux, SSL_CERT_FILE and SSL_CERT_DIR also work.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TrustedRootCertificatePath { get; set; }
+
+    /// <summary>Leave out the MTA-STS, DANE and STARTTLS checks (no _mta-sts, policy or TLSA lookups).</summary>
+    [Parameter]
+    public SwitchParameter SkipTlsPolicy { get; set; }
+
+    /// <summary>Write an RFC 8460 TLS report (JSON) for the tested domains to this file.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TlsReportPath { get; set; }
+
     protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         _domains.AddRange(DomainName);
@@ -83,7 +100,10 @@ public sealed class TestMxPathCommand : AsyncCmdlet
             AllHops.IsPresent,
             Recipient,
             MyInvocation.BoundParameters.ContainsKey(nameof(Seed)) ? Seed : null,
-            ThrottleLimit);
+            ThrottleLimit,
+            TrustedRootCertificatePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(TrustedRootCertificatePath),
+            SkipTlsPolicy.IsPresent,
+            TlsReportPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(TlsReportPath));
         var engine = await MxPathEngine.CreateAsync(DnsServer, Reporter, cancellationToken);
         await engine.RunAsync(_domains, options, Emit, EmitError, cancellationToken);
     }

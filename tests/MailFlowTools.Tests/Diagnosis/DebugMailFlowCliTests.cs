@@ -62,7 +62,7 @@ public sealed class DebugMailFlowCliTests
         Assert.Equal("a.test", QueueItemText.Parse(json.InputObject!).NextHopDomain);
         Assert.Equal("-", verb.NdrText);
         Assert.Equal(
-            new[] { "DomainName", "InputObject", "NdrText", "DnsServer", "Quick", "ReportPath", "TimeoutSeconds" }.OrderBy(n => n),
+            new[] { "DomainName", "InputObject", "NdrText", "DnsServer", "Quick", "ReportPath", "TimeoutSeconds", "TrustedRootCertificatePath" }.OrderBy(n => n),
             ArgumentBinder.ParametersOf(typeof(DebugMailFlowVerb)).Select(p => p.Name).OrderBy(n => n));
     }
 

@@ -52,9 +52,27 @@ function Get-MailFlowFormatFixture {
         [MailFlowTools.Core.MxPath.MxPathRecord]@{ Preference = 300; Exchange = 'mx1.lab.test'; Addresses = [string[]]('2001:db8:5::25', '198.51.100.25') }
         [MailFlowTools.Core.MxPath.MxPathRecord]@{ Preference = 400; Exchange = 'mx-gone.lab.test'; Problem = 'no A or AAAA record (NXDOMAIN)' }
     )
+    $stsPolicy = [MailFlowTools.Core.TlsPolicy.MtaStsResult]@{ Status = 'Valid'; Mode = 'Enforce'; RecordId = '20261206a'; RecordText = 'v=STSv1; id=20261206a'; PolicyUrl = 'https://mta-sts.stripped.lab.test/.well-known/mta-sts.txt'; HttpStatus = 200; Mx = [string[]]('mx-stripped.lab.test'); MaxAgeSeconds = 86400; ElapsedMs = 41.2 }
+    $stsDown = [MailFlowTools.Core.TlsPolicy.MtaStsResult]@{ Status = 'FetchFailed'; RecordId = '20261206a'; PolicyUrl = 'https://mta-sts.sts-down.lab.test/.well-known/mta-sts.txt'; Problem = 'the HTTPS request to mta-sts.sts-down.lab.test failed: Connection refused'; ResultType = 'StsPolicyFetchError'; ElapsedMs = 12.5 }
+    $dane = @(
+        [MailFlowTools.Core.TlsPolicy.DaneTlsaResult]@{ Exchange = 'mx-dane-bad.lab.test'; TlsaName = '_25._tcp.mx-dane-bad.lab.test'; Status = 'Secure'; Records = [string[]]('3 1 1 2C26B46B68FFC68FF99B453C1D30413413422D706483BFA0F98A5E886266E7AE'); UsableRecords = 1; Authenticated = $true; Resolver = '198.51.100.56'; ElapsedMs = 3.1 }
+        [MailFlowTools.Core.TlsPolicy.DaneTlsaResult]@{ Exchange = 'mx-tlsa-big.lab.test'; TlsaName = '_25._tcp.mx-tlsa-big.lab.test'; Status = 'LookupFailed'; Resolver = '198.51.100.67'; Error = 'no answer within 3 s'; AuthoritativeTcpBytes = 2297; ElapsedMs = 5223.5 }
+    )
+    $strippedTls = [MailFlowTools.Core.TlsPolicy.HopTlsResult]@{ ResultType = 'StartTlsNotSupported'; SenderStatus = 'deferred: TLS is required, but was not offered by host mx-stripped.lab.test[198.51.100.63]'; MtaStsAccepts = $false; StartTlsMasked = $true; MaskedKeyword = 'XXXXXXXA' }
+    $okTls = [MailFlowTools.Core.TlsPolicy.HopTlsResult]@{ ResultType = 'Success'; MtaStsAccepts = $true; DaneAccepts = $true; CertificateTrusted = $true; CertificateNameMatches = $true; CertificateExpired = $false; Dane = 'Matched 3 1 1 9FDD3762'; SpkiSha256 = '9FDD3762' }
+    $senders = @(
+        [MailFlowTools.Core.TlsPolicy.SenderVerdict]@{ Sender = 'MtaSts'; Delivers = $false; Policy = 'MTA-STS enforce (id 20261206a, mx mx-stripped.lab.test)'; Reason = 'no MX hop both works and passes the policy'; SenderStatus = $strippedTls.SenderStatus }
+        [MailFlowTools.Core.TlsPolicy.SenderVerdict]@{ Sender = 'Dane'; Delivers = $true; Exchange = 'mx-stripped.lab.test'; Address = '198.51.100.63'; Policy = 'no DANE: no MX host has TLSA records'; Reason = 'the first MX hop that works, in RFC 5321 order' }
+        [MailFlowTools.Core.TlsPolicy.SenderVerdict]@{ Sender = 'Plain'; Delivers = $true; Exchange = 'mx-stripped.lab.test'; Address = '198.51.100.63'; Policy = 'opportunistic TLS, no policy'; Reason = 'the first MX hop that works, in RFC 5321 order' }
+    )
+    $tlsPolicies = @(
+        [MailFlowTools.Core.TlsPolicy.TlsPolicyResult]@{ MtaSts = $stsPolicy; MtaStsSender = $senders[0]; DaneSender = $senders[1]; PlainSender = $senders[2]; Resolver = '198.51.100.56' }
+        [MailFlowTools.Core.TlsPolicy.TlsPolicyResult]@{ MtaSts = $stsDown; Dane = $dane; MtaStsSender = $senders[2]; DaneSender = $senders[1]; PlainSender = $senders[2]; Resolver = '198.51.100.56' }
+    )
+
     $mxResults = @(
         [MailFlowTools.Core.MxPath.MxPathResult]@{ DomainName = 'failover.lab.test'; MxSource = 'Mx'; MxRecords = $records; Hops = $hops; SelectedHop = $hops[2]; Reachable = $true; Summary = 'Mail for failover.lab.test gets in through mx1.lab.test [2001:db8:5::25] (preference 300) after 2 failed hops (first: silent.lab.test [2001:db8:5::30], connected but no banner).'; Findings = [MailFlowTools.Core.Findings.Finding[]]@($noBanner, $backup); DnsServer = '198.51.100.56'; DnsMs = 143.83; ElapsedMs = 3841.62; Port = 25; AddressFamily = 'Any' }
-        [MailFlowTools.Core.MxPath.MxPathResult]@{ DomainName = 'masked.lab.test'; MxSource = 'Mx'; MxRecords = @([MailFlowTools.Core.MxPath.MxPathRecord]@{ Preference = 10; Exchange = 'fixup.lab.test'; Addresses = [string[]]('198.51.100.31') }); Hops = @($maskedHop); SelectedHop = $maskedHop; Reachable = $true; Summary = 'Mail for masked.lab.test gets in at the first hop, fixup.lab.test [198.51.100.31] (preference 10).'; Findings = [MailFlowTools.Core.Findings.Finding[]]@($masked); DnsServer = '198.51.100.56'; DnsMs = 157.78; ElapsedMs = 821; Port = 25; AddressFamily = 'Any' }
+        [MailFlowTools.Core.MxPath.MxPathResult]@{ DomainName = 'masked.lab.test'; MxSource = 'Mx'; MxRecords = @([MailFlowTools.Core.MxPath.MxPathRecord]@{ Preference = 10; Exchange = 'fixup.lab.test'; Addresses = [string[]]('198.51.100.31') }); Hops = @($maskedHop); SelectedHop = $maskedHop; Reachable = $true; Summary = 'Mail for masked.lab.test gets in at the first hop, fixup.lab.test [198.51.100.31] (preference 10).'; Findings = [MailFlowTools.Core.Findings.Finding[]]@($masked); TlsPolicy = $tlsPolicies[0]; DnsServer = '198.51.100.56'; DnsMs = 157.78; ElapsedMs = 821; Port = 25; AddressFamily = 'Any' }
         [MailFlowTools.Core.MxPath.MxPathResult]@{ DomainName = 'nullmx.lab.test'; MxSource = 'NullMx'; Reachable = $false; Summary = 'nullmx.lab.test publishes a null MX (RFC 7505): it accepts no mail.'; Findings = [MailFlowTools.Core.Findings.Finding[]]@(New-FixtureFinding 'NullMx' Error 'nullmx.lab.test publishes a null MX (RFC 7505): it accepts no mail.' 'Check the recipient address; the domain does not receive mail.'); DnsServer = 'system'; DnsMs = 2.5; ElapsedMs = 2.9; Port = 25; AddressFamily = 'Any' }
     )
 
@@ -121,5 +139,10 @@ function Get-MailFlowFormatFixture {
         MailFlowDiagnosis      = $diagnoses
         StagedFinding          = $staged
         Finding                = @($noBanner, $blackHole, $tcpBlocked)
+        TlsPolicyResult        = $tlsPolicies
+        SenderVerdict          = $senders
+        MtaStsResult           = @($stsPolicy, $stsDown)
+        DaneTlsaResult         = $dane
+        HopTlsResult           = @($strippedTls, $okTls)
     }
 }
