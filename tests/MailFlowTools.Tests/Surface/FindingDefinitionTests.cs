@@ -18,7 +18,8 @@ namespace MailFlowTools.Tests.Surface;
 public sealed class FindingDefinitionTests
 {
     // A finding built with a literal code: new Finding(FindingCodes.X, …) or Finding.Error/Warning/Info(FindingCodes.X, …).
-    private static readonly Regex Construction = new(@"(?:new(?:\s+Finding)?|Finding\.(?:Info|Warning|Error))\(\s*FindingCodes\.(?<code>\w+)", RegexOptions.Compiled);
+    // Also Make(condition, FindingCodes.X, …): a helper whose first argument picks the severity.
+    private static readonly Regex Construction = new(@"(?:new(?:\s+Finding)?|Finding\.(?:Info|Warning|Error))\(\s*FindingCodes\.(?<code>\w+)|\bMake\(\s*[^,()]+,\s*FindingCodes\.(?<code>\w+)", RegexOptions.Compiled);
 
     // A member declaration at class level (four spaces in), to name the method a construction sits in.
     private static readonly Regex Member = new(@"^    (?:public|internal|private|protected)[^\n;=]*?(?<name>\w+)\s*\(", RegexOptions.Compiled | RegexOptions.Multiline);

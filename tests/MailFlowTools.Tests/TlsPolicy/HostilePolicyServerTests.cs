@@ -47,6 +47,29 @@ public sealed class HostilePolicyServerTests
     [InlineData("ok", "Valid", null)]
     public async Task A_hostile_policy_server_gives_a_typed_result_in_bounds(string behaviour, string status, string? problem)
     {
+        // The first fetch in the process loads HttpClient, TLS and the chain engine: not part of the bound.
+        await WarmUp.Value;
+        var (r, elapsed, used) = await FetchFromAsync(behaviour);
+
+        Assert.Equal(status, r.Status.ToString());
+        if (problem is null)
+        {
+            Assert.Contains("mode: enforce", r.Body);
+        }
+        else
+        {
+            Assert.Contains(problem, r.Problem);
+            Assert.Null(r.Body);
+        }
+
+        Assert.True(elapsed <= Timeout * 1.1, $"{behaviour}: {elapsed.TotalMilliseconds:0} ms");
+        Assert.True(used <= AllocationCap, $"{behaviour}: {used} bytes allocated");
+    }
+
+    private static readonly Lazy<Task> WarmUp = new(() => FetchFromAsync("ok"));
+
+    private static async Task<(MtaStsFetch Result, TimeSpan Elapsed, long Allocated)> FetchFromAsync(string behaviour)
+    {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         using var stop = new CancellationTokenSource();
@@ -60,20 +83,7 @@ public sealed class HostilePolicyServerTests
         var used = GC.GetTotalAllocatedBytes(true) - allocated;
         stop.Cancel();
         await Task.WhenAny(server, Task.Delay(2000));
-
-        Assert.Equal(status, r.Status.ToString());
-        if (problem is null)
-        {
-            Assert.Contains("mode: enforce", r.Body);
-        }
-        else
-        {
-            Assert.Contains(problem, r.Problem);
-            Assert.Null(r.Body);
-        }
-
-        Assert.True(clock.Elapsed <= Timeout * 1.1, $"{behaviour}: {clock.Elapsed.TotalMilliseconds:0} ms");
-        Assert.True(used <= AllocationCap, $"{behaviour}: {used} bytes allocated");
+        return (r, clock.Elapsed, used);
     }
 
     [Fact]
