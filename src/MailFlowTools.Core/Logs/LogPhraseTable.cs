@@ -94,10 +94,11 @@ public static class LogPhraseTable
             }
         }
 
-        // Exchange puts replies it made up itself in the quotes ("421 4.4.2 Connection dropped due to SocketError").
+        // Exchange quotes replies it made up itself ("421 4.4.2 Connection dropped due to SocketError"), and Sendmail
+        // puts a code before its own words ("451 4.4.2 timeout writing message to …"): their phrases count there.
         foreach (var phrase in Phrases)
         {
-            if (phrase.Mta == MtaKind.Exchange && remoteReply is not null && phrase.Matches(remoteReply))
+            if (phrase.Mta is MtaKind.Exchange or MtaKind.Sendmail && remoteReply is not null && phrase.Matches(remoteReply))
             {
                 return phrase;
             }

@@ -40,5 +40,5 @@ public sealed class MtaLogEntry
     /// <summary>The SMTP reply from the remote server that the reason quotes, when it quotes one.</summary>
     public string? RemoteReply { get; init; }
 
-    public override string ToString() => Mta + " " + Disposition + " " + (Recipient ?? RecipientDomain ?? string.Empty);
+    public override string ToString() => (Mta + " " + Disposition + " " + (Recipient ?? RelayAddress ?? RelayHost ?? string.Empty)).TrimEnd();
 }

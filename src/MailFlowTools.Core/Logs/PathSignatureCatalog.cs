@@ -121,6 +121,7 @@ public static class PathSignatureCatalog
                 break;
             case PathSignature.SessionLost:
                 Host(Stages, "Shows the stage at which the session breaks, with TCP evidence.", ("MessageSize", "100000"));
+                Host(Mtu, "Rules out a PMTU black hole or size-specific loss when the session dies once data flows.", ("Method", "Sweep"));
                 Domain(MxPath, "Shows whether the other MX hosts work.");
                 break;
             default:

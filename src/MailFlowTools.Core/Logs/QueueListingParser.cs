@@ -75,7 +75,8 @@ internal sealed class QueueListingParser
             return true;
         }
 
-        if (!char.IsWhiteSpace(line[0]))
+        // Postfix writes the reason at the start of the line or indented, depending on the version.
+        if (!char.IsWhiteSpace(line[0]) && !(line[0] == '(' && _queueId is not null))
         {
             return TryHeader(line);
         }
