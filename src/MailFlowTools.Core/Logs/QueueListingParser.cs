@@ -75,8 +75,9 @@ internal sealed class QueueListingParser
             return true;
         }
 
-        // Postfix writes the reason at the start of the line or indented, depending on the version.
-        if (!char.IsWhiteSpace(line[0]) && !(line[0] == '(' && _queueId is not null))
+        // Postfix writes the reason at the start of the line or indented, depending on the version; exim -bp
+        // right-aligns the age, so its header may start with a space.
+        if ((!char.IsWhiteSpace(line[0]) && !(line[0] == '(' && _queueId is not null)) || IsEximHeader(line))
         {
             return TryHeader(line);
         }
@@ -105,6 +106,12 @@ internal sealed class QueueListingParser
         }
 
         return false;
+    }
+
+    private static bool IsEximHeader(string line)
+    {
+        var parts = line.Split(new[] { ' ' }, 4, StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length >= 3 && EximLineParser.IsMessageId(parts[2] + " ", 0, out _);
     }
 
     private bool TryHeader(string line)

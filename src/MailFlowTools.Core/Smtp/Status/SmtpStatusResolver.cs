@@ -137,7 +137,18 @@ public static class SmtpStatusResolver
                 Preview(input));
         }
 
-        entry ??= new MtaLogEntry { Reason = input.Trim(), RelayHost = dsn.RemoteMta };
+        if (entry is null)
+        {
+            // A bare phrase or reply may still name the host it is about: "… with mx.example.test[203.0.113.30] …".
+            string? host = null, address = null;
+            int? port = null;
+            if (dsn.IsEmpty && input.IndexOf('\n') < 0)
+            {
+                _ = RelayText.TryFind(input, out host, out address, out port);
+            }
+
+            entry = new MtaLogEntry { Reason = input.Trim(), RelayHost = host ?? dsn.RemoteMta, RelayAddress = address, RelayPort = port };
+        }
         return Build(input, dsn, replyCode, enhanced, underlying, underlyingCode, entry, inferred);
     }
 
@@ -211,10 +222,12 @@ public static class SmtpStatusResolver
         var domain = entry.RecipientDomain ?? DomainOf(recipient) ?? DomainOf(input);
         var log = LogDiagnosis.Of(entry, domain);
         var pointsAtPath = interpretation.PointsAtNetworkPath || PathSignatureCatalog.PointsAtPath(log.Signature);
-        var commands = log.Commands.Count > 0
+        // Without a phrase the status code's own reading (and its commands) stays as it was.
+        var useLog = log.Signature != PathSignature.None && log.Commands.Count > 0;
+        var commands = useLog
             ? log.Commands.Select(c => c.CommandLine).ToArray()
             : interpretation.SuggestedCmdlets.Select(c => domain is null ? c : CommandFor(c, domain)).ToArray();
-        var cmdlets = log.Commands.Count > 0
+        var cmdlets = useLog
             ? log.Commands.Select(c => c.Cmdlet).Concat(interpretation.SuggestedCmdlets).Distinct().ToArray()
             : interpretation.SuggestedCmdlets.ToArray();
 
