@@ -42,7 +42,7 @@ public sealed class GetSmtpStageTimingCommand : AsyncCmdlet
     [Parameter]
     public string[] To { get; set; } = Array.Empty<string>();
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(0, SmtpMessageBuilder.MaxSize)]
     public int MessageSize { get; set; }
 
