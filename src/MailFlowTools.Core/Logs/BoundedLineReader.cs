@@ -28,7 +28,30 @@ public sealed class BoundedLineReader
     public long TruncatedLines { get; private set; }
 
     /// <summary>The next line without its end, or null at the end of the input.</summary>
-    public async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
+    public ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        // The common case, a whole line already in the buffer, costs no task and no state machine.
+        if (_position < _length)
+        {
+            var newline = System.Array.IndexOf(_buffer, '\n', _position, _length - _position);
+            if (newline >= 0 && newline - _position <= _maxLength)
+            {
+                var count = newline - _position;
+                if (count > 0 && _buffer[newline - 1] == '\r')
+                {
+                    count--;
+                }
+
+                var line = new string(_buffer, _position, count);
+                _position = newline + 1;
+                return new ValueTask<string?>(line);
+            }
+        }
+
+        return new ValueTask<string?>(ReadSlowAsync(cancellationToken));
+    }
+
+    private async Task<string?> ReadSlowAsync(CancellationToken cancellationToken)
     {
         _carry.Clear();
         var truncated = false;

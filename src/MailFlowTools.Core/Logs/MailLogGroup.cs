@@ -38,7 +38,7 @@ public sealed class MailLogGroup
     /// <summary>Distinct recipients, up to <see cref="MailLogSummarizer.MaxAddressesPerGroup"/>.</summary>
     public ReadableList<string> Recipients { get; init; } = Readable.List<string>(null);
 
-    /// <summary>How many distinct recipients there were, counted up to 10,000.</summary>
+    /// <summary>How many distinct recipients there were, counted up to 1,000 per group (100,000 in all).</summary>
     public long RecipientCount { get; init; }
 
     /// <summary>Hosts and addresses the MTA talked to, as "host[address]", up to 8.</summary>

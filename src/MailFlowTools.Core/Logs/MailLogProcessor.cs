@@ -38,7 +38,7 @@ public sealed class MailLogProcessor
         _options = options;
         _emit = emit;
         _emitError = emitError;
-        _reader = new MtaLogReader(options.Reference);
+        _reader = new MtaLogReader(options.Reference, countSentOnly: options.Summary);
         _summary = options.Summary ? new MailLogSummarizer() : null;
     }
 

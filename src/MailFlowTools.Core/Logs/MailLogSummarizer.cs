@@ -16,13 +16,17 @@ public sealed class MailLogSummarizer
 {
     public const int MaxGroups = 5000;
     public const int MaxAddressesPerGroup = 10;
-    public const int MaxDistinctCounted = 10000;
+    public const int MaxDistinctCounted = 1000;
+
+    /// <summary>Distinct recipients remembered across all groups (as hashes); beyond it, counts are lower bounds.</summary>
+    public const int MaxDistinctTotal = 100000;
     public const int MaxRelaysPerGroup = 8;
     public const int MaxPendingQueueIds = 10000;
 
     private readonly Dictionary<(string, PathSignature), Accumulator> _groups = new();
     private readonly Dictionary<string, List<MtaLogEntry>> _pending = new(StringComparer.Ordinal);
     private readonly Queue<string> _pendingOrder = new();
+    private int _distinctTotal;
     private long _sent, _deferred, _bounced, _expired, _hostFailures, _queued, _ungrouped, _delivery;
     private DateTimeOffset? _first, _last;
 
@@ -185,7 +189,7 @@ public sealed class MailLogSummarizer
                 return;
             }
 
-            acc = new Accumulator(destination, signature, domain);
+            acc = new Accumulator(destination, signature, domain, this);
             _groups[key] = acc;
         }
 
@@ -198,14 +202,16 @@ public sealed class MailLogSummarizer
         private readonly PathSignature _signature;
         private readonly string? _domain;
         private readonly List<string> _recipients = new();
-        private readonly HashSet<string> _distinct = new(StringComparer.OrdinalIgnoreCase);
+        private readonly HashSet<int> _distinct = new();
+        private readonly MailLogSummarizer _owner;
         private readonly List<string> _relays = new();
         private long _count, _deferred, _bounced, _hostFailures, _queued;
         private DateTimeOffset? _first, _last;
         private string? _phrase, _sample, _target;
 
-        public Accumulator(string destination, PathSignature signature, string? domain)
+        public Accumulator(string destination, PathSignature signature, string? domain, MailLogSummarizer owner)
         {
+            _owner = owner;
             _destination = destination;
             _signature = signature;
             _domain = domain;
@@ -228,9 +234,15 @@ public sealed class MailLogSummarizer
                 _last = _last is null || t > _last ? t : _last;
             }
 
-            if (entry.Recipient is { } r && _distinct.Count < MaxDistinctCounted && _distinct.Add(r) && _recipients.Count < MaxAddressesPerGroup)
+            // Hashes, not strings, and capped per group and in all: the count stays bounded however long the log.
+            if (entry.Recipient is { } r && _distinct.Count < MaxDistinctCounted && _owner._distinctTotal < MaxDistinctTotal
+                && _distinct.Add(StringComparer.OrdinalIgnoreCase.GetHashCode(r)))
             {
-                _recipients.Add(r);
+                _owner._distinctTotal++;
+                if (_recipients.Count < MaxAddressesPerGroup)
+                {
+                    _recipients.Add(r);
+                }
             }
 
             if ((entry.RelayHost ?? entry.RelayAddress) is not null && _relays.Count < MaxRelaysPerGroup)

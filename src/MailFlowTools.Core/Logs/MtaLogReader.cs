@@ -13,10 +13,14 @@ public sealed class MtaLogReader
     private readonly DateTimeOffset _reference;
     private readonly QueueListingParser _queue = new();
 
+    private readonly bool _countSentOnly;
+
     /// <param name="reference">The time the log is read at: gives a syslog timestamp its year and zone.</param>
-    public MtaLogReader(DateTimeOffset reference)
+    /// <param name="countSentOnly">A summary only counts successful deliveries: their entries carry the queue ID and nothing else.</param>
+    public MtaLogReader(DateTimeOffset reference, bool countSentOnly = false)
     {
         _reference = reference;
+        _countSentOnly = countSentOnly;
     }
 
     /// <summary>Adds the entries the line holds to <paramref name="into"/> and says what kind of line it was.</summary>
@@ -64,7 +68,7 @@ public sealed class MtaLogReader
 
     private static LogLineKind Kind(List<MtaLogEntry> into) => into.Count > 0 ? LogLineKind.Delivery : LogLineKind.Other;
 
-    private static LogLineKind ReadTimed(string line, int start, DateTimeOffset timestamp, List<MtaLogEntry> into)
+    private LogLineKind ReadTimed(string line, int start, DateTimeOffset timestamp, List<MtaLogEntry> into)
     {
         MtaLogEntry? entry;
         if (EximLineParser.IsMessageId(line, start, out _) || (start + 2 < line.Length && (line[start] == '[' || string.CompareOrdinal(line, start, "H=", 0, 2) == 0)))
@@ -73,15 +77,15 @@ public sealed class MtaLogReader
         }
         else if (SyslogLine.TryRead(line, start, out var syslog))
         {
-            if (PostfixLineParser.IsPostfixTag(syslog.Tag))
+            if (syslog.TagStartsWith("postfix") || syslog.TagContains("/smtp"))
             {
-                entry = PostfixLineParser.Parse(line, syslog.MessageStart, timestamp);
+                entry = PostfixLineParser.Parse(line, syslog.MessageStart, timestamp, _countSentOnly);
             }
-            else if (SendmailLineParser.IsSendmailTag(syslog.Tag))
+            else if (syslog.TagIs("sendmail") || syslog.TagIs("sm-mta") || syslog.TagContains("/sendmail"))
             {
                 entry = SendmailLineParser.Parse(line, syslog.MessageStart, timestamp);
             }
-            else if (syslog.Tag.StartsWith("exim", StringComparison.Ordinal))
+            else if (syslog.TagStartsWith("exim"))
             {
                 // Exim to syslog: the message is the main log line without its own timestamp.
                 entry = EximLineParser.Parse(line, syslog.MessageStart, timestamp);

@@ -10,24 +10,25 @@ namespace MailFlowTools.Core.Logs;
 /// </summary>
 internal static class PostfixLineParser
 {
-    public static bool IsPostfixTag(string tag) => tag.StartsWith("postfix", StringComparison.Ordinal) || tag.IndexOf("/smtp", StringComparison.Ordinal) >= 0;
-
     /// <summary>Reads one Postfix message; null when it is not about a recipient's delivery.</summary>
-    public static MtaLogEntry? Parse(string line, int start, DateTimeOffset? timestamp)
+    public static MtaLogEntry? Parse(string line, int start, DateTimeOffset? timestamp, bool countSentOnly = false)
     {
         var idEnd = line.IndexOf(": ", start, StringComparison.Ordinal);
-        string? queueId = null;
-        var body = start;
-        if (idEnd > start && IsQueueId(line, start, idEnd))
-        {
-            queueId = line.Substring(start, idEnd - start);
-            body = idEnd + 2;
-        }
+        var hasId = idEnd > start && IsQueueId(line, start, idEnd);
+        var body = hasId ? idEnd + 2 : start;
 
+        // Most lines (connect, cleanup, qmgr, anvil) have neither a status nor a failure phrase: no copies for them.
         var status = line.IndexOf(" status=", body, StringComparison.Ordinal);
         if (status < 0)
         {
-            return HostFailure(line, body, queueId, timestamp);
+            return HostFailure(line, body, hasId ? line.Substring(start, idEnd - start) : null, timestamp);
+        }
+
+        var queueId = hasId ? line.Substring(start, idEnd - start) : null;
+
+        if (countSentOnly && string.CompareOrdinal(line, status + 8, "sent ", 0, 5) == 0)
+        {
+            return new MtaLogEntry { Mta = MtaKind.Postfix, Timestamp = timestamp, QueueId = queueId, Disposition = DeliveryDisposition.Sent };
         }
 
         var to = FieldStart(line, body, "to=<");

@@ -8,14 +8,26 @@ namespace MailFlowTools.Core.Logs;
 /// </summary>
 internal readonly struct SyslogLine
 {
-    public SyslogLine(string tag, int messageStart)
+    private readonly string _line;
+    private readonly int _tagStart;
+    private readonly int _tagLength;
+
+    public SyslogLine(string line, int tagStart, int tagLength, int messageStart)
     {
-        Tag = tag;
+        _line = line;
+        _tagStart = tagStart;
+        _tagLength = tagLength;
         MessageStart = messageStart;
     }
 
-    /// <summary>The program name without the [pid], e.g. "postfix/smtp", "postfix-sender/smtp", "sendmail".</summary>
-    public string Tag { get; }
+    /// <summary>The program name without the [pid], e.g. "postfix/smtp", "postfix-sender/smtp", "sendmail" (read without copying it).</summary>
+    public string Tag => _line.Substring(_tagStart, _tagLength);
+
+    public bool TagStartsWith(string prefix) => _tagLength >= prefix.Length && string.CompareOrdinal(_line, _tagStart, prefix, 0, prefix.Length) == 0;
+
+    public bool TagIs(string name) => _tagLength == name.Length && TagStartsWith(name);
+
+    public bool TagContains(string part) => _line.IndexOf(part, _tagStart, _tagLength, StringComparison.Ordinal) >= 0;
 
     public int MessageStart { get; }
 
@@ -44,13 +56,12 @@ internal readonly struct SyslogLine
             }
         }
 
-        var tag = line.Substring(hostEnd + 1, tagEnd - hostEnd - 1);
-        if (tag.IndexOf(' ') >= 0)
+        if (line.IndexOf(' ', hostEnd + 1, tagEnd - hostEnd - 1) >= 0)
         {
             return false;
         }
 
-        parsed = new SyslogLine(tag, colon + 2);
+        parsed = new SyslogLine(line, hostEnd + 1, tagEnd - hostEnd - 1, colon + 2);
         return true;
     }
 }
