@@ -20,8 +20,11 @@ python3 "$HERE/tests/bench/maillog-generate.py" "$LINES" > "$WORK/large.log"
 # measure NAME FILE CMD…: prints "seconds peak_kb" for one run under GNU time.
 measure() {
     local file=$1; shift
-    /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" < /dev/null > "$WORK/out" 2> "$WORK/err" || { cat "$WORK/err" >&2; return 1; }
-    cat "$WORK/time"
+    # mailflow exits 1 when the summary has findings (deferrals): that is a result, not a failure.
+    local rc=0
+    /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" < /dev/null > "$WORK/out" 2> "$WORK/err" || rc=$?
+    [ "$rc" -le 1 ] || { cat "$WORK/err" >&2; return 1; }
+    tail -1 "$WORK/time"
 }
 
 rate() { python3 -c "import sys; l,s=float(sys.argv[1]),float(sys.argv[2]); print(f'{l/max(s,0.001):,.0f}')" "$1" "$2"; }
