@@ -24,7 +24,7 @@ BeforeDiscovery {
         @{ Type = 'StagedFinding'; Verdict = 'Code'; Shows = 'TransferStalled' }
         @{ Type = 'Finding'; Verdict = 'Code'; Shows = 'NoBannerAfterConnect' }
         @{ Type = 'MailLogSummary'; Verdict = 'Findings'; Shows = 'LogBodyTimeout' }
-        @{ Type = 'MailLogGroup'; Verdict = 'Signature'; Shows = 'BodyTimeout' }
+        @{ Type = 'MailLogGroup'; Verdict = 'PathSignature'; Shows = 'BodyTimeout' }
         @{ Type = 'SuggestedCommand'; Verdict = 'CommandLine'; Shows = 'Find-MtuBlackHole 203.0.113.29 -Method Sweep' }
         @{ Type = 'MtaLogEntry'; Verdict = 'Disposition'; Shows = 'Deferred' }
     )

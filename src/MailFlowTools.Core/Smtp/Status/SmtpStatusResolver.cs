@@ -250,7 +250,8 @@ public static class SmtpStatusResolver
             ReportingMta = dsn?.ReportingMta,
             FinalRecipient = recipient,
             RecipientDomain = domain,
-            NetworkInterpretation = PathSignatureCatalog.Code(log.Signature) is null ? interpretation.Text : PathSignatureCatalog.Meaning(log.Signature),
+            // The generic "session lost" says less than a nested 4.4.2 reading; every other phrase says more.
+            NetworkInterpretation = PathSignatureCatalog.Code(log.Signature) is null || (log.Signature == PathSignature.SessionLost && interpretation.PointsAtNetworkPath) ? interpretation.Text : PathSignatureCatalog.Meaning(log.Signature),
             PointsAtNetworkPath = pointsAtPath,
             SuggestedCmdlets = cmdlets,
             SuggestedCommands = commands,
