@@ -22,8 +22,10 @@ public sealed class SuggestedCommand
     /// <summary>Get-SmtpStageTiming's message size, when the phrase needs message data to show the fault.</summary>
     public int? MessageSize { get; init; }
 
-    /// <summary>The other named parameters, as they are written on the command line.</summary>
-    public ReadableMap<string, string> Parameters { get; init; } = Readable.Map<string, string>(null);
+    private IReadOnlyDictionary<string, string> _parameters = Readable.Map<string, string>(null);
+
+    /// <summary>The other named parameters, as they are written on the command line (a readable map; rebuilt from any dictionary).</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get => _parameters; init => _parameters = Readable.Map(value); }
 
     /// <summary>The PowerShell command line, e.g. "Find-MtuBlackHole 203.0.113.5 -Method Sweep".</summary>
     public string CommandLine { get; init; } = string.Empty;
