@@ -60,7 +60,7 @@ tratio=$(python3 -c "print(f'{(float(\"${sec[pflogsumm-large]}\")/$ll)/max(float
     echo "$(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$HERE" rev-parse --short HEAD), $(nproc) cores, $(dotnet --version) SDK, pflogsumm $(dpkg-query -W -f '${Version}' pflogsumm 2>/dev/null || echo '?')."
     echo "Generated Postfix log (tests/bench/maillog-generate.py): about 85 % sent, 11 % deferred, 4 % bounced, with connect,"
     echo "cleanup, qmgr and warning lines around them. Same file, same run; GNU time's wall clock and peak RSS, whole process"
-    echo "(mailflow includes the .NET runtime start, about 0.1 s)."
+    echo "(mailflow includes the .NET runtime start and JIT, about 0.3 s of CPU). On a loaded machine wall time is noise: compare CPU time."
     echo
     echo "| tool | lines | wall s | lines/s (wall) | CPU s | lines/s (CPU) | peak RSS (MB) |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
