@@ -17,6 +17,9 @@ public abstract class AsyncCmdlet : PSCmdlet, IEngineReporter, IDisposable
 {
     private readonly PipelineDispatcher _dispatcher = new();
 
+    // Results of a long stream (a whole mail log) waiting for the pipeline; the reader waits beyond this many.
+    private readonly SemaphoreSlim _queuedResults = new(1024);
+
     /// <summary>Secrets (a credential's forms) masked in everything this cmdlet writes: verbose, warnings, error records.</summary>
     protected SecretRedactor Secrets { get; set; } = SecretRedactor.None;
 
@@ -26,6 +29,7 @@ public abstract class AsyncCmdlet : PSCmdlet, IEngineReporter, IDisposable
     public void Dispose()
     {
         _dispatcher.Dispose();
+        _queuedResults.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -74,6 +78,23 @@ public abstract class AsyncCmdlet : PSCmdlet, IEngineReporter, IDisposable
     protected void Emit(object result) => _dispatcher.Post(() => WriteObject(result));
 
     /// <summary>"Could not run the test" for one input, from any thread; the pipeline goes on.</summary>
+    /// <summary>Emit from a long stream: waits while 1,024 results are still queued, so memory stays bounded.</summary>
+    protected void EmitThrottled(object result, CancellationToken cancellationToken)
+    {
+        _queuedResults.Wait(cancellationToken);
+        _dispatcher.Post(() =>
+        {
+            try
+            {
+                WriteObject(result);
+            }
+            finally
+            {
+                _queuedResults.Release();
+            }
+        });
+    }
+
     protected void EmitError(MailFlowException exception) => _dispatcher.Post(() => WriteError(ToErrorRecord(exception)));
 
     private void RunOnPipeline(Func<CancellationToken, Task> work)

@@ -23,6 +23,10 @@ BeforeDiscovery {
         @{ Type = 'MailFlowDiagnosis'; Verdict = 'Cause'; Shows = 'PmtudBlackHole' }
         @{ Type = 'StagedFinding'; Verdict = 'Code'; Shows = 'TransferStalled' }
         @{ Type = 'Finding'; Verdict = 'Code'; Shows = 'NoBannerAfterConnect' }
+        @{ Type = 'MailLogSummary'; Verdict = 'Findings'; Shows = 'LogBodyTimeout' }
+        @{ Type = 'MailLogGroup'; Verdict = 'PathSignature'; Shows = 'BodyTimeout' }
+        @{ Type = 'SuggestedCommand'; Verdict = 'CommandLine'; Shows = 'Find-MtuBlackHole 203.0.113.29 -Method Sweep' }
+        @{ Type = 'MtaLogEntry'; Verdict = 'Disposition'; Shows = 'Deferred' }
     )
     $script:SnapshotCases = foreach ($case in $script:ViewCases) {
         foreach ($kind in 'table', 'list') {
@@ -138,7 +142,8 @@ Describe 'The format file' {
     It 'has a table view for every type the cmdlets emit, nested types included, and a list view for each result' {
         $core = [MailFlowTools.Core.Findings.Finding].Assembly
         $results = @($ExpectedCmdlets | ForEach-Object { (Get-Command $_).OutputType.Type })
-        $results.Count | Should -Be $ExpectedCmdlets.Count
+        # Resolve-SmtpStatus emits a status per input, or one MailLogSummary with -Summary.
+        $results.Count | Should -Be ($ExpectedCmdlets.Count + 1)
         $seen = [System.Collections.Generic.HashSet[type]]::new()
         $queue = [System.Collections.Generic.Queue[type]]::new()
         foreach ($type in $results) { $queue.Enqueue($type) }

@@ -10,6 +10,7 @@
 #   lab.sh wan-delay [MS]  show or set the distant MX's one-way delay (.35; default 20 ms)
 #   lab.sh exec CMD…  run CMD inside the client namespace (mfl-client)
 #   lab.sh extras [up|status]  add Exim, OpenSMTPD and BIND to a running lab (lab-extras.sh; part of up)
+#   lab.sh sender [up|down|status|run]  the sending Postfix in the client namespace (lab-sender.sh; part of up)
 #
 # Runtime state lives in $MFL_STATE (default /run/mfl). See addresses.md.
 set -euo pipefail
@@ -337,6 +338,7 @@ cmd_up() {
     local t0
     t0=$(now_ms)
     if cmd_status -q; then
+        sender_up
         summary
         echo "already up ($(( ($(now_ms) - t0) / 1000 )) s)"
         return 0
@@ -345,6 +347,7 @@ cmd_up() {
         # a lab from before the extras: add them, leave the rest alone
         extras_up
         MFL_STATE=$STATE MFL_NS_PREFIX=$NSP "$HERE/lab-tls.sh" up  # TLS policy part (lab-tls.sh), additive
+        extras_up; sender_up
         summary
         echo "extras added ($(( ($(now_ms) - t0) / 1000 )) s)"
         return 0
@@ -370,6 +373,7 @@ cmd_up() {
     wait_for 10 helpers_ready || { show_log silent.log; show_log fixup.log; die "helper servers did not come up"; }
     tick helpers_ready; extras_up; tick extras_up
     MFL_STATE=$STATE MFL_NS_PREFIX=$NSP "$HERE/lab-tls.sh" up; tick tls_up
+    sender_up; tick sender_up
     summary
     echo "up in $(( ($(now_ms) - t0) / 1000 )).$(( ($(now_ms) - t0) % 1000 / 100 )) s"
 }
@@ -432,7 +436,7 @@ cmd_down() {
     if [ -e "$STATE/created-etc-netns" ] || { [ "$removed" = 1 ] && [ ! -e "$STATE/etc-netns" ]; }; then
         rmdir /etc/netns 2>/dev/null || true
     fi
-    postfix_unlist
+    postfix_unlist; sender_down
     if [ -e "$STATE/$MARKER" ]; then rm -rf "$STATE"; fi
     [ "$quiet" = -q ] || echo "down in $(( ($(now_ms) - t0) / 1000 )).$(( ($(now_ms) - t0) % 1000 / 100 )) s"
 }
@@ -445,6 +449,7 @@ cmd_status() {
     base_status "$quiet" || ok=1
     extras_status say_status || ok=1
     MFL_STATE=$STATE MFL_NS_PREFIX=$NSP "$HERE/lab-tls.sh" status "$quiet" || ok=1
+    sender_status say_status || true
     if [ "$ok" = 0 ]; then say_status "lab is up"; else say_status "lab is not (completely) up"; fi
     return "$ok"
 }
@@ -845,10 +850,14 @@ cmd_selftest() {
 # shellcheck source=lab-extras.sh
 . "$HERE/lab-extras.sh"
 
+# The sending Postfix in the client namespace (a real mail log of the faults)
+# shellcheck source=lab-sender.sh
+. "$HERE/lab-sender.sh"
+
 # --------------------------------------------------------------------- main --
 
 usage() {
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -871,6 +880,7 @@ case $sub in
     deliveries) cmd_deliveries "$@" ;;
     wan-delay) cmd_wan_delay "$@" ;;
     extras) cmd_extras "$@" ;;
+    sender) cmd_sender "$@" ;;
     exec) [ $# -ge 1 ] || usage; need_root; exec ip netns exec "$NSC" "$@" ;;
     -h|--help|help) usage ;;
     *) usage ;;

@@ -11,7 +11,7 @@ namespace MailFlowTools.Cli.Binding;
 
 /// <summary>
 /// Binds "mailflow Verb [positional] [--kebab-name value]…" onto a verb's [CliParameter] properties.
-/// Switches are flags; arrays take commas or repeats; enums are case-insensitive.
+/// Switches are flags; arrays take commas or repeats (free-text arrays only repeats); enums are case-insensitive.
 /// </summary>
 public static class ArgumentBinder
 {
@@ -166,7 +166,12 @@ public static class ArgumentBinder
             collected[property] = list;
         }
 
-        if (property.PropertyType.IsArray)
+        if (property.PropertyType.IsArray && property.GetCustomAttribute<CliParameterAttribute>()?.FreeText == true)
+        {
+            // A reply or a log line is one item however many commas it holds.
+            list.Add(value);
+        }
+        else if (property.PropertyType.IsArray)
         {
             var items = value.Split(',').Select(v => v.Trim()).Where(v => v.Length > 0).ToList();
 

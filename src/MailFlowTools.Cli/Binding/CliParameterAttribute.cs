@@ -15,4 +15,10 @@ public sealed class CliParameterAttribute : Attribute
     public bool Mandatory { get; set; }
 
     public string HelpText { get; set; } = string.Empty;
+
+    /// <summary>
+    /// A free-text list (replies, LastErrors, log lines): never split at commas, which such texts contain.
+    /// Several items are given by repeating the parameter.
+    /// </summary>
+    public bool FreeText { get; set; }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Text.Json.Serialization;
 using MailFlowTools.Core.Diagnosis;
 using MailFlowTools.Core.Dns.Reachability;
+using MailFlowTools.Core.Logs;
 using MailFlowTools.Core.MxPath;
 using MailFlowTools.Core.PathMtu;
 using MailFlowTools.Core.Smtp;
@@ -29,6 +30,7 @@ namespace MailFlowTools.Cli.Output;
 [JsonSerializable(typeof(MailFlowDiagnosis))]
 [JsonSerializable(typeof(SmtpStatusResult))]
 [JsonSerializable(typeof(SmtpStageResult))]
+[JsonSerializable(typeof(MailLogSummary))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(byte))]

@@ -16,14 +16,14 @@ namespace MailFlowTools.Cli.Verbs;
 [CliVerb("Debug-MailFlow")]
 public sealed class DebugMailFlowVerb : CliVerb
 {
-    [CliParameter(Position = 0, HelpText = "Domains to diagnose. Read from standard input (one per line) when no domain, --input-object or --ndr-text is given.")]
+    [CliParameter(Position = 0, HelpText = "Domains to diagnose. Read from standard input (one domain or mail log line per line) when no domain, --input-object or --ndr-text is given.")]
     public string[] DomainName { get; set; } = Array.Empty<string>();
 
     // One item, not a list: the CLI splits list values at commas, and queue JSON is full of them.
     [CliParameter(HelpText = "A Get-Queue item: JSON with NextHopDomain and LastError (Get-Queue | Select-Object NextHopDomain, LastError | ConvertTo-Json -Compress), or 'domain|last error text'.")]
     public string? InputObject { get; set; }
 
-    [CliParameter(HelpText = "An NDR/DSN text ('-' reads it from standard input): its recipient domain and status seed the diagnosis.")]
+    [CliParameter(HelpText = "An NDR/DSN text or an MTA log line ('-' reads it from standard input): its recipient domain (to=<…>) and status seed the diagnosis.")]
     public string? NdrText { get; set; }
 
     [CliParameter(HelpText = "Resolvers to use and probe ('198.51.100.56', '[2001:db8::53]:5353' or names). Default: the system's.")]
@@ -90,7 +90,8 @@ public sealed class DebugMailFlowVerb : CliVerb
     {
         await foreach (var line in lines)
         {
-            yield return new DiagnosisInput { DomainName = line };
+            // One domain per line, or a mail log line (its to=<…> and relay= seed the diagnosis).
+            yield return DiagnosisInput.FromText(line);
         }
     }
 }

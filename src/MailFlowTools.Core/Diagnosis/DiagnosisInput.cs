@@ -19,7 +19,7 @@ public sealed class DiagnosisInput
     /// <summary>Get-Queue's LastError: the reply the sending server last got.</summary>
     public string? LastError { get; init; }
 
-    /// <summary>An NDR/DSN text: its recipient domain and status seed the diagnosis.</summary>
+    /// <summary>An NDR/DSN text or an MTA log line (the domain from to=&lt;…&gt;, the host from relay=): it seeds the diagnosis.</summary>
     public string? NdrText { get; init; }
 
     /// <summary>
@@ -41,7 +41,9 @@ public sealed class DiagnosisInput
             try
             {
                 status = SmtpStatusResolver.Resolve(text!);
-                source = label;
+                source = status.LogEntry is { Mta: Logs.MtaKind.Postfix or Logs.MtaKind.Exim or Logs.MtaKind.Sendmail } entry
+                    ? "log line" + ((entry.RelayHost ?? entry.RelayAddress) is null ? string.Empty : " (relay " + entry.RelayHost + (entry.RelayAddress is null ? string.Empty : "[" + entry.RelayAddress + "]") + ")")
+                    : label;
             }
             catch (MailFlowException ex)
             {
@@ -73,6 +75,10 @@ public sealed class DiagnosisInput
 
         return new DiagnosisSeed(domain, status, source, statusProblem);
     }
+
+    /// <summary>A domain, or a log line / LastError / NDR given where a domain was expected (it has spaces).</summary>
+    public static DiagnosisInput FromText(string text) =>
+        text.Trim().IndexOfAny(new[] { ' ', '\t', '\n' }) > 0 ? new DiagnosisInput { NdrText = text } : new DiagnosisInput { DomainName = text };
 
     private static string? FirstNonEmpty(params string?[] values)
     {

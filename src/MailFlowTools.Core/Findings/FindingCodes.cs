@@ -11,6 +11,19 @@ public static class FindingCodes
     public const string DeliveryTimeExpired = nameof(DeliveryTimeExpired);
     public const string UnrecognisedStatus = nameof(UnrecognisedStatus);
 
+    // MTA log phrases (Resolve-SmtpStatus over log lines, queues and whole logs; see docs/log-phrases.md).
+    public const string LogEndOfDataLost = nameof(LogEndOfDataLost);
+    public const string LogBodyTimeout = nameof(LogBodyTimeout);
+    public const string LogBodyConnectionLost = nameof(LogBodyConnectionLost);
+    public const string LogGreetingTimeout = nameof(LogGreetingTimeout);
+    public const string LogDnsTempFail = nameof(LogDnsTempFail);
+    public const string LogTlsNotOffered = nameof(LogTlsNotOffered);
+    public const string LogTlsFailed = nameof(LogTlsFailed);
+    public const string LogConnectTimeout = nameof(LogConnectTimeout);
+    public const string LogConnectRefused = nameof(LogConnectRefused);
+    public const string LogUnreachable = nameof(LogUnreachable);
+    public const string LogSessionLost = nameof(LogSessionLost);
+
     // DNS and EDNS (Test-EdnsReachability).
     public const string LargeUdpResponsesLost = nameof(LargeUdpResponsesLost);
     public const string TcpFallbackBlocked = nameof(TcpFallbackBlocked);

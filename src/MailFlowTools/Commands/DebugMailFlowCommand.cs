@@ -42,7 +42,7 @@ public sealed class DebugMailFlowCommand : AsyncCmdlet
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
     public PSObject? InputObject { get; set; }
 
-    /// <summary>An NDR/DSN text: its recipient domain (when -DomainName is not given) and status seed the diagnosis.</summary>
+    /// <summary>An NDR/DSN text or an MTA log line: its recipient domain (when -DomainName is not given) and status seed the diagnosis.</summary>
     [Parameter(ParameterSetName = DomainSet)]
     [Parameter(Mandatory = true, ParameterSetName = NdrSet)]
     [ValidateNotNullOrEmpty]
@@ -113,7 +113,13 @@ public sealed class DebugMailFlowCommand : AsyncCmdlet
     {
         if (input?.BaseObject is string text)
         {
-            return new DiagnosisInput { DomainName = text };
+            // A domain, or a mail log line (Get-Content mail.log | Select-String … | Debug-MailFlow).
+            return DiagnosisInput.FromText(text);
+        }
+
+        if (input?.BaseObject is MailFlowTools.Core.Smtp.Status.SmtpStatusResult status && status.LogEntry is not null)
+        {
+            return new DiagnosisInput { NdrText = status.InputText };
         }
 
         string? domain = null;

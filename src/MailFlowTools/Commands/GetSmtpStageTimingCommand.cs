@@ -44,7 +44,7 @@ public sealed class GetSmtpStageTimingCommand : AsyncCmdlet
     [Parameter]
     public string[] To { get; set; } = Array.Empty<string>();
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(0, SmtpStageTimingOptions.MaxMessageSize)]
     public int MessageSize { get; set; }
 

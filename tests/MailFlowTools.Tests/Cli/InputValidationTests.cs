@@ -145,7 +145,7 @@ public sealed class InputValidationTests : IClassFixture<ValidationRunFixture>
         new("ResolveStatus_empty_text", new[] { "Resolve-SmtpStatus", "" }, 2, ErrorIds.NoStatusInInput, new[] { "empty", "4.4.7" }),
         new("ResolveStatus_no_status", new[] { "Resolve-SmtpStatus", "hello there" }, 2, ErrorIds.NoStatusInInput, new[] { "enhanced status code", "4.4.7" }),
         new("ResolveStatus_missing_file", new[] { "Resolve-SmtpStatus", "--path", "/no/such/ndr.txt" }, 2, ErrorIds.NoStatusInInput, new[] { "'/no/such/ndr.txt'", "does not exist" }),
-        new("ResolveStatus_one_bad_text_among_good", new[] { "Resolve-SmtpStatus", "4.4.7,hello,5.1.1", "--json" }, 2, ErrorIds.NoStatusInInput, new[] { "'hello'", "4.4.7" }, Results: 2),
+        new("ResolveStatus_one_bad_text_among_good", new[] { "Resolve-SmtpStatus", "4.4.7", "hello", "5.1.1", "--json" }, 2, ErrorIds.NoStatusInInput, new[] { "'hello'", "4.4.7" }, Results: 2),
 
         // ---- any command
         new("Cli_unknown_command", new[] { "Test-Everything" }, 2, ErrorIds.UnknownCommand, new[] { "Test-Everything", "Test-MxPath" }),

@@ -125,6 +125,14 @@ function Get-MailFlowFormatFixture {
 
     $statuses = @(Resolve-SmtpStatus -Text '451 4.4.0 Primary target IP address responded with: "421 4.4.2 Connection dropped due to SocketError."', '550 5.1.1 <unknown@lab.test>: Recipient address rejected: User unknown in relay recipient table', '4.4.7')
 
+    # A whole log, summarised: the corpus lines the xunit tests explain one by one.
+    $logLines = @(Get-Content -LiteralPath (Join-Path $PSScriptRoot '../../Fixtures/logs/postfix.log'))[3, 4, 6, 9, 15]
+    $summaries = @($logLines | Resolve-SmtpStatus -Summary)
+    $groups = @($summaries[0].Groups)
+    $logStatus = $logLines[1] | Resolve-SmtpStatus
+    $nextCommands = @($logStatus.NextCommands)
+    $logEntries = @($logLines | Resolve-SmtpStatus | ForEach-Object LogEntry)
+
     [ordered]@{
         SmtpStatusResult       = $statuses
         SmtpStageResult        = @($stageResults)
@@ -144,5 +152,9 @@ function Get-MailFlowFormatFixture {
         MtaStsResult           = @($stsPolicy, $stsDown)
         DaneTlsaResult         = $dane
         HopTlsResult           = @($strippedTls, $okTls)
+        MailLogSummary         = $summaries
+        MailLogGroup           = $groups
+        SuggestedCommand       = $nextCommands
+        MtaLogEntry            = $logEntries
     }
 }

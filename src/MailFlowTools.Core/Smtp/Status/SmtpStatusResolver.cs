@@ -5,6 +5,8 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.Findings;
+using MailFlowTools.Core.Logs;
+using MailFlowTools.Core.Results;
 
 namespace MailFlowTools.Core.Smtp.Status;
 
@@ -41,7 +43,11 @@ public static class SmtpStatusResolver
         RegexOptions.CultureInvariant,
         RegexTimeout);
 
-    public static SmtpStatusResult Resolve(string text)
+    public static SmtpStatusResult Resolve(string text) => Resolve(text, DateTimeOffset.Now);
+
+    /// <param name="text">A reply, a code, an NDR, a LastError, or one MTA log or queue line.</param>
+    /// <param name="reference">When the text is read: gives a syslog timestamp its year.</param>
+    public static SmtpStatusResult Resolve(string text, DateTimeOffset reference)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -49,6 +55,12 @@ public static class SmtpStatusResolver
         }
 
         var input = text.Length > MaxInputLength ? text.Substring(0, MaxInputLength) : text;
+        var entry = MtaLogReader.ReadOne(input, reference);
+        if (entry is { Mta: MtaKind.Postfix or MtaKind.Exim or MtaKind.Sendmail })
+        {
+            return ResolveEntry(entry, input);
+        }
+
         var dsn = DsnFields.Parse(input);
 
         int? replyCode = null;
@@ -107,6 +119,15 @@ public static class SmtpStatusResolver
             underlyingCode = inner;
         }
 
+        // A bare phrase ("timed out while receiving the initial server greeting") carries no code: the MTA's own
+        // status for that phrase stands in.
+        var inferred = false;
+        if (enhanced is null && replyCode is null && LogPhraseTable.Match(input) is { } phrase && EnhancedStatusCode.TryParse(phrase.ImpliedStatus, out var implied))
+        {
+            enhanced = implied;
+            inferred = true;
+        }
+
         if (enhanced is null && replyCode is null)
         {
             throw new MailFlowException(
@@ -116,10 +137,60 @@ public static class SmtpStatusResolver
                 Preview(input));
         }
 
-        return Build(input, dsn, replyCode, enhanced, underlying, underlyingCode);
+        if (entry is null)
+        {
+            // A bare phrase or reply may still name the host it is about: "… with mx.example.test[203.0.113.30] …".
+            string? host = null, address = null;
+            int? port = null;
+            if (dsn.IsEmpty && input.IndexOf('\n') < 0)
+            {
+                _ = RelayText.TryFind(input, out host, out address, out port);
+            }
+
+            entry = new MtaLogEntry { Reason = input.Trim(), RelayHost = host ?? dsn.RemoteMta, RelayAddress = address, RelayPort = port };
+        }
+        return Build(input, dsn, replyCode, enhanced, underlying, underlyingCode, entry, inferred);
     }
 
-    private static SmtpStatusResult Build(string input, DsnFields dsn, int? replyCode, EnhancedStatusCode? enhanced, string? underlying, EnhancedStatusCode? underlyingCode)
+    /// <summary>Explains one parsed log or queue entry; the status comes from its dsn=, the reply it quotes, its phrase, or its disposition.</summary>
+    public static SmtpStatusResult ResolveEntry(MtaLogEntry entry, string line)
+    {
+        int? replyCode = null;
+        EnhancedStatusCode? enhanced = null;
+        var inferred = false;
+        if (entry.Dsn is not null && EnhancedStatusCode.TryParse(entry.Dsn, out var logged))
+        {
+            enhanced = logged;
+        }
+
+        if (entry.RemoteReply is { } reply)
+        {
+            replyCode = int.Parse(reply.Substring(0, 3), CultureInfo.InvariantCulture);
+            var pair = ReplyWithEnhanced.Match(reply);
+            if (enhanced is null && pair.Success && EnhancedStatusCode.TryParse(pair.Groups["enh"].Value, out var e))
+            {
+                enhanced = e;
+            }
+        }
+
+        if (enhanced is null && replyCode is null)
+        {
+            inferred = true;
+            var implied = LogPhraseTable.Match(entry.Reason, entry.RemoteReply)?.ImpliedStatus ?? entry.Disposition switch
+            {
+                DeliveryDisposition.Sent => "2.0.0",
+                DeliveryDisposition.Bounced => "5.0.0",
+                DeliveryDisposition.Expired => "4.4.7",
+                _ => "4.0.0",
+            };
+            _ = EnhancedStatusCode.TryParse(implied, out var value);
+            enhanced = value;
+        }
+
+        return Build(line, null, replyCode, enhanced, null, null, entry, inferred);
+    }
+
+    private static SmtpStatusResult Build(string input, DsnFields? dsn, int? replyCode, EnhancedStatusCode? enhanced, string? underlying, EnhancedStatusCode? underlyingCode, MtaLogEntry entry, bool statusInferred)
     {
         var statusClass = enhanced?.Class ?? (replyCode / 100);
         var isTransient = statusClass == 4;
@@ -130,7 +201,7 @@ public static class SmtpStatusResolver
             ? PathInterpreter.Interpret(u, null)
             : PathInterpreter.Interpret(enhanced, replyCode);
 
-        var action = dsn.Action;
+        var action = dsn?.Action;
         var inferred = false;
         if (action is null)
         {
@@ -147,11 +218,18 @@ public static class SmtpStatusResolver
             };
         }
 
-        var recipient = dsn.FinalRecipient;
-        var domain = DomainOf(recipient) ?? DomainOf(input);
-        var commands = interpretation.SuggestedCmdlets
-            .Select(c => domain is null ? c : CommandFor(c, domain))
-            .ToArray();
+        var recipient = dsn?.FinalRecipient ?? entry.Recipient;
+        var domain = entry.RecipientDomain ?? DomainOf(recipient) ?? DomainOf(input);
+        var log = LogDiagnosis.Of(entry, domain);
+        var pointsAtPath = interpretation.PointsAtNetworkPath || PathSignatureCatalog.PointsAtPath(log.Signature);
+        // Without a phrase the status code's own reading (and its commands) stays as it was.
+        var useLog = log.Signature != PathSignature.None && log.Commands.Count > 0;
+        var commands = useLog
+            ? log.Commands.Select(c => c.CommandLine).ToArray()
+            : interpretation.SuggestedCmdlets.Select(c => domain is null ? c : CommandFor(c, domain)).ToArray();
+        var cmdlets = useLog
+            ? log.Commands.Select(c => c.Cmdlet).Concat(interpretation.SuggestedCmdlets).Distinct().ToArray()
+            : interpretation.SuggestedCmdlets.ToArray();
 
         return new SmtpStatusResult
         {
@@ -167,22 +245,39 @@ public static class SmtpStatusResolver
             IsPermanent = isPermanent,
             Action = action,
             ActionInferred = inferred && action is not null,
-            DiagnosticCode = dsn.DiagnosticCode,
-            RemoteMta = dsn.RemoteMta,
-            ReportingMta = dsn.ReportingMta,
+            DiagnosticCode = dsn?.DiagnosticCode,
+            RemoteMta = dsn?.RemoteMta ?? entry.RelayHost,
+            ReportingMta = dsn?.ReportingMta,
             FinalRecipient = recipient,
             RecipientDomain = domain,
-            NetworkInterpretation = interpretation.Text,
-            PointsAtNetworkPath = interpretation.PointsAtNetworkPath,
-            SuggestedCmdlets = interpretation.SuggestedCmdlets.ToArray(),
+            // The generic "session lost" says less than a nested 4.4.2 reading; every other phrase says more.
+            NetworkInterpretation = PathSignatureCatalog.Code(log.Signature) is null || (log.Signature == PathSignature.SessionLost && interpretation.PointsAtNetworkPath) ? interpretation.Text : PathSignatureCatalog.Meaning(log.Signature),
+            PointsAtNetworkPath = pointsAtPath,
+            SuggestedCmdlets = cmdlets,
             SuggestedCommands = commands,
-            Findings = BuildFindings(enhanced, replyCode, detail, statusClass, interpretation, commands),
+            StatusInferred = statusInferred,
+            Mta = entry.Mta,
+            LogEntry = entry.Mta == MtaKind.Unknown ? null : entry,
+            PathSignature = log.Signature,
+            Phrase = log.Phrase?.Text,
+            PhraseSource = log.Phrase?.Source,
+            Incidents = Readable.List(PathSignatureCatalog.Incidents(log.Signature)),
+            RelayHost = entry.RelayHost,
+            RelayAddress = entry.RelayAddress,
+            RemoteReply = entry.RemoteReply,
+            NextCommands = Readable.List(log.Commands),
+            Findings = BuildFindings(enhanced, replyCode, detail, statusClass, interpretation, commands, log, entry),
         };
     }
 
-    private static List<Finding> BuildFindings(EnhancedStatusCode? enhanced, int? replyCode, string? detail, int? statusClass, PathInterpretation interpretation, string[] commands)
+    private static List<Finding> BuildFindings(EnhancedStatusCode? enhanced, int? replyCode, string? detail, int? statusClass, PathInterpretation interpretation, string[] commands, LogDiagnosis log, MtaLogEntry entry)
     {
         var findings = new List<Finding>();
+        if (PathSignatureCatalog.Code(log.Signature) is { } code)
+        {
+            findings.Add(LogFinding(code, log, entry));
+        }
+
         var evidence = new Dictionary<string, object>();
         if (enhanced is { } e)
         {
@@ -217,6 +312,35 @@ public static class SmtpStatusResolver
         }
 
         return findings;
+    }
+
+    /// <summary>The phrase's finding: one wording per code, the line's particulars in the evidence.</summary>
+    internal static Finding LogFinding(string code, LogDiagnosis log, MtaLogEntry entry)
+    {
+        var evidence = new Dictionary<string, object>();
+        if (log.Phrase is { } phrase)
+        {
+            evidence["Phrase"] = phrase.Text;
+        }
+
+        evidence["Mta"] = entry.Mta.ToString();
+        if (entry.RelayHost is { } host)
+        {
+            evidence["RelayHost"] = host;
+        }
+
+        if (entry.RelayAddress is { } address)
+        {
+            evidence["RelayAddress"] = address;
+        }
+
+        if (log.Domain is { } domain)
+        {
+            evidence["Domain"] = domain;
+        }
+
+        var next = log.Commands.Count > 0 ? "Run " + log.Commands[0].CommandLine + "." : "Run Test-MxPath on the recipient's domain.";
+        return Finding.Warning(code, PathSignatureCatalog.Meaning(log.Signature), next, evidence);
     }
 
     private static string CommandFor(string cmdlet, string domain) => cmdlet switch

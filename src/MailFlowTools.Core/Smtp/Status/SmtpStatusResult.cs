@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using MailFlowTools.Core.Findings;
+using MailFlowTools.Core.Logs;
 using MailFlowTools.Core.Results;
 
 namespace MailFlowTools.Core.Smtp.Status;
@@ -65,6 +66,39 @@ public sealed class SmtpStatusResult : IHasFindings
 
     /// <summary>Ready-to-run command lines, with the recipient domain filled in where it is known.</summary>
     public ReadableList<string> SuggestedCommands { get; init; } = Readable.List<string>(null);
+
+    /// <summary>True when the status was not written in the input but follows from the MTA's phrase or disposition.</summary>
+    public bool StatusInferred { get; init; }
+
+    /// <summary>The MTA that wrote the line (Postfix, Exim, Sendmail, Exchange, ExchangeOnline); Unknown for a bare reply or NDR.</summary>
+    public MtaKind Mta { get; init; }
+
+    /// <summary>The log or queue line read field by field, when the input was one.</summary>
+    public MtaLogEntry? LogEntry { get; init; }
+
+    /// <summary>Where on the path the MTA's own words place the failure.</summary>
+    public PathSignature PathSignature { get; init; }
+
+    /// <summary>The reason phrase that was recognised (see docs/log-phrases.md).</summary>
+    public string? Phrase { get; init; }
+
+    /// <summary>Where the phrase comes from in the MTA's source or documentation.</summary>
+    public string? PhraseSource { get; init; }
+
+    /// <summary>The seed incidents the phrase matches (1 DNS, 3 black hole or fixup box, 4 stall, 5 silent MX).</summary>
+    public ReadableList<int> Incidents { get; init; } = Readable.List<int>(null);
+
+    /// <summary>The host the MTA talked to, from relay=, H= or the reason.</summary>
+    public string? RelayHost { get; init; }
+
+    /// <summary>The address the MTA talked to.</summary>
+    public string? RelayAddress { get; init; }
+
+    /// <summary>The remote server's own reply, kept apart from the MTA's words.</summary>
+    public string? RemoteReply { get; init; }
+
+    /// <summary>Runnable next commands with the host, address and domain from the input.</summary>
+    public ReadableList<SuggestedCommand> NextCommands { get; init; } = Readable.List<SuggestedCommand>(null);
 
     public IReadOnlyList<Finding> Findings { get => _findings; init => _findings = Readable.List(value); }
 
