@@ -9,6 +9,7 @@ using MailFlowTools.Cli.Streaming;
 using MailFlowTools.Core.Diagnosis;
 using MailFlowTools.Core.MxPath;
 using MailFlowTools.Core.Errors;
+using MailFlowTools.Core.Smtp.Status;
 using MailFlowTools.Mime;
 
 namespace MailFlowTools.Cli.Verbs;
@@ -25,6 +26,9 @@ public sealed class DebugMailFlowVerb : CliVerb
 
     [CliParameter(HelpText = "An NDR/DSN text or an MTA log line ('-' reads it from standard input): its recipient domain (to=<…>) and status seed the diagnosis.")]
     public string? NdrText { get; set; }
+
+    [CliParameter(HelpText = "A file that holds an NDR or DSN: a saved bounce (.eml, one diagnosis per recipient) or its copied text.")]
+    public string? NdrPath { get; set; }
 
     [CliParameter(HelpText = "Resolvers to use and probe ('198.51.100.56', '[2001:db8::53]:5353' or names). Default: the system's.")]
     public string[] DnsServer { get; set; } = Array.Empty<string>();
@@ -46,7 +50,12 @@ public sealed class DebugMailFlowVerb : CliVerb
     public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         var options = MailFlowDiagnosisOptions.FromParameters(DnsServer, Quick, TimeoutSeconds, TrustedRootCertificatePath);
-        var ndr = NdrText;
+        if (NdrText is not null && NdrPath is not null)
+        {
+            throw MailFlowException.InvalidArgument(ErrorIds.InvalidParameterCombination, "Give either --ndr-text or --ndr-path, not both.");
+        }
+
+        var ndr = NdrPath is null ? NdrText : StatusInputFile.Read(Path.GetFullPath(NdrPath));
         if (ndr == "-")
         {
             ndr = await context.StandardInput.ReadToEndAsync(cancellationToken);

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Diagnosis;
+using MailFlowTools.Core.Smtp.Status;
 using MailFlowTools.Mime;
 using MailFlowTools.Core.MxPath;
 using MailFlowTools.Progress;
@@ -26,6 +27,7 @@ public sealed class DebugMailFlowCommand : AsyncCmdlet
     private const string InputSet = "InputObject";
     private const string DomainSet = "DomainName";
     private const string NdrSet = "NdrText";
+    private const string NdrPathSet = "NdrPath";
 
     private static readonly string[] DomainProperties = { "NextHopDomain", "DomainName", "Domain", "Name" };
 
@@ -47,6 +49,11 @@ public sealed class DebugMailFlowCommand : AsyncCmdlet
     [Parameter(Mandatory = true, ParameterSetName = NdrSet)]
     [ValidateNotNullOrEmpty]
     public string? NdrText { get; set; }
+
+    /// <summary>A file that holds an NDR or DSN: a saved bounce (.eml, one diagnosis per recipient) or its copied text.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = NdrPathSet)]
+    [ValidateNotNullOrEmpty]
+    public string? NdrPath { get; set; }
 
     /// <summary>Resolvers to use and probe ("198.51.100.56", "[2001:db8::53]:5353", or names); default: the system's.</summary>
     [Parameter]
@@ -81,6 +88,10 @@ public sealed class DebugMailFlowCommand : AsyncCmdlet
             case NdrSet:
                 // A MIME bounce to several recipients is one diagnosis per recipient.
                 _inputs.AddRange(NdrMessage.Split(NdrText).Select(text => new DiagnosisInput { NdrText = text }));
+                break;
+            case NdrPathSet:
+                var ndr = StatusInputFile.Read(SessionState.Path.GetUnresolvedProviderPathFromPSPath(NdrPath));
+                _inputs.AddRange(NdrMessage.Split(ndr).Select(text => new DiagnosisInput { NdrText = text }));
                 break;
             default:
                 _inputs.Add(FromObject(InputObject));

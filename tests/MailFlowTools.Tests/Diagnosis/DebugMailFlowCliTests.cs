@@ -62,7 +62,7 @@ public sealed class DebugMailFlowCliTests
         Assert.Equal("a.test", QueueItemText.Parse(json.InputObject!).NextHopDomain);
         Assert.Equal("-", verb.NdrText);
         Assert.Equal(
-            new[] { "DomainName", "InputObject", "NdrText", "DnsServer", "Quick", "ReportPath", "TimeoutSeconds", "TrustedRootCertificatePath" }.OrderBy(n => n),
+            new[] { "DomainName", "InputObject", "NdrText", "NdrPath", "DnsServer", "Quick", "ReportPath", "TimeoutSeconds", "TrustedRootCertificatePath" }.OrderBy(n => n),
             ArgumentBinder.ParametersOf(typeof(DebugMailFlowVerb)).Select(p => p.Name).OrderBy(n => n));
     }
 
@@ -76,5 +76,13 @@ public sealed class DebugMailFlowCliTests
         var none = ProcessRunner.Mailflow(new[] { "Debug-MailFlow", "--ndr-text", "550 5.1.1 unknown user, no address" }, TimeSpan.FromSeconds(30));
         Assert.Equal(2, none.ExitCode);
         Assert.Contains("InvalidDomainName", none.StandardError, StringComparison.Ordinal);
+
+        var both = ProcessRunner.Mailflow(new[] { "Debug-MailFlow", "--ndr-text", "4.4.7", "--ndr-path", "ndr.eml" }, TimeSpan.FromSeconds(30));
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("InvalidParameterCombination", both.StandardError, StringComparison.Ordinal);
+
+        var missing = ProcessRunner.Mailflow(new[] { "Debug-MailFlow", "--ndr-path", "/no/such/bounce.eml" }, TimeSpan.FromSeconds(30));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("NoStatusInInput", missing.StandardError, StringComparison.Ordinal);
     }
 }

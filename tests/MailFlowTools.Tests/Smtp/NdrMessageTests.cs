@@ -74,6 +74,17 @@ public sealed class NdrMessageTests
         Assert.StartsWith("Subject: Unzustellbar: Quartalszahlen überprüft", Assert.Single(exchange), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_CLI_reads_a_saved_bounce_as_one_status_per_recipient()
+    {
+        var r = ProcessRunner.Mailflow(new[] { "Resolve-SmtpStatus", "--path", TestPaths.InRepo("tests", "Fixtures", "ndr", "postfix-two-recipients-base64.eml"), "--json" }, TimeSpan.FromSeconds(30));
+
+        Assert.True(r.ExitCode is 0 or 1, r.StandardError);
+        using var json = System.Text.Json.JsonDocument.Parse(r.StandardOutput);
+        var statuses = json.RootElement.EnumerateArray().Select(e => (e.GetProperty("FinalRecipient").GetString() ?? string.Empty, e.GetProperty("EnhancedStatus").GetString() ?? string.Empty)).ToList();
+        Assert.Equal(new[] { ("bob@contoso.example", "5.1.1"), ("carol@fabrikam.example", "4.4.1") }, statuses);
+    }
+
     [Theory]
     [InlineData("451 4.4.0 Primary target IP address responded with: \"421 4.4.2 Connection dropped.\"")]
     [InlineData("4.4.7")]
