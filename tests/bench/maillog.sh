@@ -11,7 +11,11 @@ WORK=$(mktemp -d /tmp/mfl-maillog.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 OUT=$HERE/tests/bench/results/maillog-latest.md
 command -v pflogsumm >/dev/null || { echo "pflogsumm is not installed (apt-get install pflogsumm)" >&2; exit 2; }
-[ -f "$DLL" ] || { echo "build the CLI first: $DLL" >&2; exit 2; }
+# MAILFLOW_CLI names the native mailflow (build.ps1 -Native): then it is measured instead of the IL build.
+if [ -n "${MAILFLOW_CLI:-}" ]; then CLI=("$MAILFLOW_CLI"); else
+    [ -f "$DLL" ] || { echo "build the CLI first: $DLL" >&2; exit 2; }
+    CLI=(dotnet "$DLL")
+fi
 
 small=$(( LINES / 10 ))
 python3 "$HERE/tests/bench/maillog-generate.py" "$small" > "$WORK/small.log"
@@ -34,7 +38,7 @@ declare -A sec kb cpu
 cpu_of() { awk '{print $3 + $4}' <<<"$1"; }
 for size in small large; do
     f=$WORK/$size.log
-    t=$(measure "$f" dotnet "$DLL" Resolve-SmtpStatus --path "$f" --summary --json)
+    t=$(measure "$f" "${CLI[@]}" Resolve-SmtpStatus --path "$f" --summary --json)
     read -r s k _ <<<"$t"; sec[mailflow-$size]=$s; kb[mailflow-$size]=$k; cpu[mailflow-$size]=$(cpu_of "$t")
     groups=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d=d[0] if isinstance(d,list) else d; print(len(d["Groups"]), d["Deferred"], d["Bounced"], d["Sent"])' "$WORK/out")
     t=$(measure "$f" pflogsumm --problems-first "$f")
@@ -46,7 +50,7 @@ done
 
 # Flatness past the warm-up: the large log three times over, mailflow only (pflogsumm would take minutes).
 cat "$WORK/large.log" "$WORK/large.log" "$WORK/large.log" > "$WORK/triple.log"
-t=$(measure "$WORK/triple.log" dotnet "$DLL" Resolve-SmtpStatus --path "$WORK/triple.log" --summary --json)
+t=$(measure "$WORK/triple.log" "${CLI[@]}" Resolve-SmtpStatus --path "$WORK/triple.log" --summary --json)
 read -r s k _ <<<"$t"; sec[mailflow-triple]=$s; kb[mailflow-triple]=$k; cpu[mailflow-triple]=$(cpu_of "$t")
 
 ls=$(wc -l < "$WORK/small.log"); ll=$(wc -l < "$WORK/large.log"); lt=$(( ll * 3 ))

@@ -13,40 +13,18 @@ command -v dotnet-stryker >/dev/null || dotnet tool install --global dotnet-stry
 declare -A scope=(
   [edns]='**/Dns/Reachability/EdnsReachabilityAnalyzer.cs'
   [cause]='**/Diagnosis/CauseAnalyzer.cs'
-  # And the stage analysis inside the engine (spans added below): the failure and stall findings, reply -> outcome.
-  [smtp]='**/Smtp/BannerInspector.cs'
+  # The session's pure analyzer, the one definition of each session finding, the refusal rule and the banner mask.
+  [smtp]='**/Smtp/SmtpStageAnalyzer.cs **/Smtp/SmtpFindings.cs **/Smtp/RecipientRefusal.cs **/Smtp/BannerInspector.cs'
   [mtu]='**/PathMtu/MtuFindings.cs **/PathMtu/SweepAnalysis.cs'
   [mxpath]='**/MxPath/MxPathAnalyzer.cs'
 )
 declare -A tests=(
   [edns]='Dns.EdnsReachabilityAnalyzerTests Dns.EdnsReachabilityTests Dns.EdnsComplianceFindingTests Dns.EdnsTcpNeedTests'
   [cause]='Diagnosis.CauseAnalyzerTests Diagnosis.CauseVerdictDetailTests Diagnosis.MailFlowDiagnosisEngineTests'
-  [smtp]='Smtp.BannerInspectorTests Smtp.BannerMaskThresholdTests Smtp.CapturedReplyTests Smtp.SmtpReplyParserTests Smtp.SmtpStageTimingEngineTests'
+  [smtp]='Smtp.SmtpStageAnalyzerTests Smtp.BannerInspectorTests Smtp.BannerMaskThresholdTests Smtp.RecipientRefusedTests Smtp.SmtpStageTimingEngineTests'
   [mtu]='PathMtu.OptionsAndFindingsTests PathMtu.MtuFindingWordingTests PathMtu.EnvelopeAndSweepTests PathMtu.SweepAnalysisSampleTests PathMtu.BoundarySearchTests'
   [mxpath]='MxPath.MxPathEngineTests MxPath.MxPathFailoverWordingTests MxPath.MxPathBatchTests MxPath.SmtpHopFoldTests'
 )
-# Stryker takes a part of a file as character offsets (File.cs{start..end}): these span whole members, found by
-# the line that starts one and the line that starts the member after it.
-span() {
-  python3 - "$@" <<'PY'
-import sys
-path, spans = sys.argv[1], sys.argv[2:]
-text = open(path, encoding="utf-8").read()
-out = ""
-for first, after in zip(spans[::2], spans[1::2]):
-    start = text.index(first)
-    start = text.rindex("\n", 0, start) + 1
-    end = text.index(after, start)
-    end = text.rindex("\n", 0, end)
-    out += "{%d..%d}" % (start, end)
-print(out)
-PY
-}
-engine=$repo/src/MailFlowTools.Core/Smtp/SmtpStageTimingEngine.cs
-scope[smtp]+=" **/Smtp/SmtpStageTimingEngine.cs$(span "$engine" \
-  'private Finding FailureFinding(' 'private static async Task WriteBodyAsync(' \
-  'internal static SmtpStageOutcome OutcomeFor(' 'private (SmtpStage Stage, TimeSpan Timeout, int Expected) Classify(string command)')"
-
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(edns cause smtp mtu mxpath)
 
