@@ -74,9 +74,19 @@ public sealed class FindingDefinitionTests
         return found;
     }
 
+    // The mail-log codes are data: PathSignatureCatalog maps each signature to its code (Code) and its one wording
+    // (Meaning), and the summary builds every such finding from those two. The catalogue is their one definition.
+    private static readonly Regex CatalogueArm = new(@"=>\s*FindingCodes\.(?<code>\w+)", RegexOptions.Compiled);
+
     private static void Scan(string name, string source, Dictionary<string, HashSet<string>> found)
     {
-        foreach (Match m in Construction.Matches(source))
+        var matches = Construction.Matches(source).Cast<Match>();
+        if (Path.GetFileName(name) == "PathSignatureCatalog.cs")
+        {
+            matches = matches.Concat(CatalogueArm.Matches(source).Cast<Match>());
+        }
+
+        foreach (var m in matches)
         {
             var member = Member.Matches(source.Substring(0, m.Index)).Cast<Match>().LastOrDefault()?.Groups["name"].Value ?? "?";
             var code = m.Groups["code"].Value;
