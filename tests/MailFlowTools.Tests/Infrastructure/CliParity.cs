@@ -28,10 +28,13 @@ public static class CliParity
         return native!;
     }
 
-    public static (ProcessResult Il, ProcessResult Native) Run(IReadOnlyList<string> arguments, TimeSpan limit, string? networkNamespace = null, string? standardInput = null)
+    /// <param name="beforeEach">Puts shared state back before each build runs (e.g. the kernel's cached path MTU), so the second run does not see what the first one taught the kernel.</param>
+    public static (ProcessResult Il, ProcessResult Native) Run(IReadOnlyList<string> arguments, TimeSpan limit, string? networkNamespace = null, string? standardInput = null, Action? beforeEach = null)
     {
         var native = RequireNative();
+        beforeEach?.Invoke();
         var il = Start(new[] { TestPaths.DotnetHost, TestPaths.CliAssembly }, arguments, limit, networkNamespace, standardInput);
+        beforeEach?.Invoke();
         var aot = Start(new[] { native }, arguments, limit, networkNamespace, standardInput);
         Assert.False(il.TimedOut || aot.TimedOut, "timed out: " + string.Join(" ", arguments));
         return (il, aot);
