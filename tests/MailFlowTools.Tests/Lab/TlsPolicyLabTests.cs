@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using MailFlowTools.Tests.Infrastructure;
 
 namespace MailFlowTools.Tests.Lab;
 
@@ -256,8 +257,7 @@ public sealed class TlsPolicyLabTests
     public void Debug_MailFlow_names_the_TLS_policy_cause(string domain, string cause, string location, string resolver)
     {
         var before = lab.Delivered();
-        var cli = Path.Combine(AppContext.BaseDirectory, "mailflow.dll");
-        var command = new[] { Dotnet, cli, "Debug-MailFlow", domain, "--quick", "--dns-server", resolver, "--trusted-root-certificate-path", CaFile, "--json" };
+        var command = TestPaths.CliCommand.Concat(new[] { "Debug-MailFlow", domain, "--quick", "--dns-server", resolver, "--trusted-root-certificate-path", CaFile, "--json" }).ToArray();
         var p = lab.InClient(command, Limit);
         var output = string.Join(" ", command) + "\nexit " + p.ExitCode + "\n" + p.StandardOutput + p.StandardError;
         var d = Parse(p.StandardOutput).Single();
@@ -266,8 +266,6 @@ public sealed class TlsPolicyLabTests
         Assert.Equal(location, d.GetProperty("Location").GetString());
         Assert.Equal(before, lab.Delivered());
     }
-
-    private static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     private JsonElement Single(string domain, params string[] args)
     {
@@ -285,8 +283,7 @@ public sealed class TlsPolicyLabTests
 
     private (int Exit, List<JsonElement> Results, string Output) Run(string[] domains, params string[] args)
     {
-        var cli = Path.Combine(AppContext.BaseDirectory, "mailflow.dll");
-        var command = new List<string> { Dotnet, cli, "Test-MxPath" };
+        var command = new List<string>(TestPaths.CliCommand) { "Test-MxPath" };
         command.AddRange(domains);
         command.AddRange(args);
         command.Add("--json");
