@@ -1,10 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.IO;
 using System.Linq;
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Dns;
@@ -202,46 +200,21 @@ public sealed class HostileDnsPeerTests
         return result.Status == DnsExchangeStatus.Response && result.Response is null ? $"{name}: response missing" : null;
     }
 
-    /// <summary>Sockets this process holds open (Linux); -1 elsewhere.</summary>
-    private static int OpenSockets()
-    {
-        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
-        {
-            return -1;
-        }
+    private static LoopbackSocketCensus? OpenSockets() => LoopbackSocketCensus.Supported ? LoopbackSocketCensus.Take() : null;
 
-        var count = 0;
-        foreach (var fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
-        {
-            try
-            {
-                if (new FileInfo(fd).LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true)
-                {
-                    count++;
-                }
-            }
-            catch (IOException)
-            {
-                // The descriptor closed while we looked.
-            }
-        }
-
-        return count;
-    }
-
-    private static async Task AssertNoSocketLeftBehind(int before)
+    private static async Task AssertNoSocketLeftBehind(LoopbackSocketCensus? before)
     {
         // Everything else in the test has passed by now; only the socket count is platform-bound.
-        Assert.SkipWhen(before < 0, "Counting this process's open sockets needs /proc/self/fd (Linux).");
+        Assert.SkipWhen(before is null, "Counting this process's open sockets needs /proc/self/fd (Linux).");
 
         // A socket closed by a finishing task can take a moment on a loaded machine; a leak stays open for good.
-        var now = OpenSockets();
-        for (var i = 0; i < 200 && now > before; i++)
+        var left = LoopbackSocketCensus.NewSince(before!);
+        for (var i = 0; i < 200 && left.Count > 0; i++)
         {
             await Task.Delay(25);
-            now = OpenSockets();
+            left = LoopbackSocketCensus.NewSince(before!);
         }
 
-        Assert.True(now <= before, $"{now - before} socket(s) left open");
+        Assert.True(left.Count == 0, $"{left.Count} socket(s) left open: {string.Join("; ", left)}");
     }
 }
