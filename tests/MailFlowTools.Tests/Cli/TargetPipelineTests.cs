@@ -213,8 +213,17 @@ public sealed class TargetPipelineTests
     {
         var (context, results, _) = Context();
         var source = new CountingSource();
-        var plan = new TargetPlan<string>((name, emit, ct) =>
-            name == "n3.test" ? throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, "bad option") : Task.CompletedTask)
+        // Each probe waits a moment, as a real one waits on the network: with probes that never wait, the other
+        // worker and the reader race on through thousands of names in the time slice the failing worker waits for a core.
+        var plan = new TargetPlan<string>(async (name, emit, ct) =>
+        {
+            if (name == "n3.test")
+            {
+                throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, "bad option");
+            }
+
+            await Task.Delay(1, ct);
+        })
         { Concurrency = 2 };
 
         var ex = await Assert.ThrowsAsync<MailFlowException>(() => TargetPipeline.RunAsync(context, source.Names(1_000_000), plan, CancellationToken.None));
