@@ -345,7 +345,18 @@ public sealed class SmtpConnection : IDisposable
         var registration = linked.Token.Register(abort);
         try
         {
-            return await operation(linked.Token);
+            var result = await operation(linked.Token);
+
+            // The deadline may fire while an operation finishes work it can no longer stop (a TLS handshake's last
+            // step): the abort has closed the connection by then, so the stage ran out of time, whatever it returned.
+            registration.Dispose();
+            cancellationToken.ThrowIfCancellationRequested();
+            if (timeoutSource.IsCancellationRequested)
+            {
+                throw new SmtpConnectionException(SmtpStageOutcome.Timeout, $"No {what} within {timeout.TotalSeconds:0.###} s.");
+            }
+
+            return result;
         }
         catch (Exception ex) when (ex is not SmtpConnectionException || timeoutSource.IsCancellationRequested || cancellationToken.IsCancellationRequested)
         {
