@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Text;
 using System.Threading;
@@ -31,6 +32,21 @@ public sealed class BoundedLineReader
     public ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken)
     {
         // The common case, a whole line already in the buffer, costs no task and no state machine.
+        if (TryReadBuffered(out var line))
+        {
+            return new ValueTask<string?>(line.Span.ToString());
+        }
+
+        return new ValueTask<string?>(ReadSlowAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// The next line when it is already whole in the buffer, without its end and without copying it: valid until
+    /// the next read. False when <see cref="ReadLineAsync"/> must read on (the buffer ends mid-line, or the line is
+    /// over the cap).
+    /// </summary>
+    public bool TryReadBuffered(out ReadOnlyMemory<char> line)
+    {
         if (_position < _length)
         {
             var newline = System.Array.IndexOf(_buffer, '\n', _position, _length - _position);
@@ -42,13 +58,14 @@ public sealed class BoundedLineReader
                     count--;
                 }
 
-                var line = new string(_buffer, _position, count);
+                line = new ReadOnlyMemory<char>(_buffer, _position, count);
                 _position = newline + 1;
-                return new ValueTask<string?>(line);
+                return true;
             }
         }
 
-        return new ValueTask<string?>(ReadSlowAsync(cancellationToken));
+        line = default;
+        return false;
     }
 
     private async Task<string?> ReadSlowAsync(CancellationToken cancellationToken)
