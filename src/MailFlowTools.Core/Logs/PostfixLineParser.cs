@@ -10,6 +10,8 @@ namespace MailFlowTools.Core.Logs;
 /// </summary>
 internal static class PostfixLineParser
 {
+    private const int MaxQueueId = 20;
+
     /// <summary>Reads one Postfix message; null when it is not about a recipient's delivery.</summary>
     public static MtaLogEntry? Parse(string line, int start, DateTimeOffset? timestamp, bool countSentOnly = false)
     {
@@ -135,7 +137,9 @@ internal static class PostfixLineParser
     /// <summary>The queue ID (when the message starts with one), where the text after it starts, and " status=" in it.</summary>
     private static void Locate(ReadOnlySpan<char> line, int start, out int idEnd, out bool hasId, out int body, out int status)
     {
-        idEnd = IndexOf(line, start, ": ");
+        // A queue ID is at most 20 characters: a ": " further on cannot end one, so only the start is searched.
+        idEnd = line.Slice(start, Math.Min(MaxQueueId + 2, line.Length - start)).IndexOf(": ".AsSpan());
+        idEnd = idEnd < 0 ? -1 : idEnd + start;
         hasId = idEnd > start && IsQueueId(line, start, idEnd);
         body = hasId ? idEnd + 2 : start;
         status = IndexOf(line, body, " status=");
@@ -227,7 +231,7 @@ internal static class PostfixLineParser
 
     private static bool IsQueueId(ReadOnlySpan<char> line, int start, int end)
     {
-        if (end - start < 5 || end - start > 20)
+        if (end - start < 5 || end - start > MaxQueueId)
         {
             return false;
         }
