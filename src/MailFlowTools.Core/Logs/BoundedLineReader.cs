@@ -12,9 +12,12 @@ namespace MailFlowTools.Core.Logs;
 /// </summary>
 public sealed class BoundedLineReader
 {
+    /// <summary>Characters read at a time: a whole log goes through here, and every read of a file is a trip to the thread pool.</summary>
+    public const int BufferLength = 256 * 1024;
+
     private readonly TextReader _reader;
     private readonly int _maxLength;
-    private readonly char[] _buffer = new char[64 * 1024];
+    private readonly char[] _buffer = new char[BufferLength];
     private readonly StringBuilder _carry = new();
     private int _position;
     private int _length;
