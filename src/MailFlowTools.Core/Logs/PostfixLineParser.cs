@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace MailFlowTools.Core.Logs;
 
@@ -248,6 +249,7 @@ internal static class PostfixLineParser
     }
 
     /// <summary>char.IsLetterOrDigit, with ASCII answered without the Unicode table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsLetterOrDigit(char c) =>
         c < 0x80 ? (uint)((c | 0x20) - 'a') <= 'z' - 'a' || (uint)(c - '0') <= 9 : char.IsLetterOrDigit(c);
 }
