@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Text;
 using System.Threading;
@@ -11,9 +12,12 @@ namespace MailFlowTools.Core.Logs;
 /// </summary>
 public sealed class BoundedLineReader
 {
+    /// <summary>Characters read at a time: a whole log goes through here, and every read of a file is a trip to the thread pool.</summary>
+    public const int BufferLength = 256 * 1024;
+
     private readonly TextReader _reader;
     private readonly int _maxLength;
-    private readonly char[] _buffer = new char[64 * 1024];
+    private readonly char[] _buffer = new char[BufferLength];
     private readonly StringBuilder _carry = new();
     private int _position;
     private int _length;
@@ -31,6 +35,21 @@ public sealed class BoundedLineReader
     public ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken)
     {
         // The common case, a whole line already in the buffer, costs no task and no state machine.
+        if (TryReadBuffered(out var line))
+        {
+            return new ValueTask<string?>(line.Span.ToString());
+        }
+
+        return new ValueTask<string?>(ReadSlowAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// The next line when it is already whole in the buffer, without its end and without copying it: valid until
+    /// the next read. False when <see cref="ReadLineAsync"/> must read on (the buffer ends mid-line, or the line is
+    /// over the cap).
+    /// </summary>
+    public bool TryReadBuffered(out ReadOnlyMemory<char> line)
+    {
         if (_position < _length)
         {
             var newline = System.Array.IndexOf(_buffer, '\n', _position, _length - _position);
@@ -42,13 +61,14 @@ public sealed class BoundedLineReader
                     count--;
                 }
 
-                var line = new string(_buffer, _position, count);
+                line = new ReadOnlyMemory<char>(_buffer, _position, count);
                 _position = newline + 1;
-                return new ValueTask<string?>(line);
+                return true;
             }
         }
 
-        return new ValueTask<string?>(ReadSlowAsync(cancellationToken));
+        line = default;
+        return false;
     }
 
     private async Task<string?> ReadSlowAsync(CancellationToken cancellationToken)

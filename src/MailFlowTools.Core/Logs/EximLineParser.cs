@@ -11,7 +11,9 @@ namespace MailFlowTools.Core.Logs;
 internal static class EximLineParser
 {
     /// <summary>Exim message IDs: "1rAbCd-0001xY-Ab" (before 4.97) and "1rAbCd-00000001xY-Abcd" (4.97 on).</summary>
-    public static bool IsMessageId(string line, int at, out int end)
+    public static bool IsMessageId(string line, int at, out int end) => IsMessageId(line.AsSpan(), at, out end);
+
+    public static bool IsMessageId(ReadOnlySpan<char> line, int at, out int end)
     {
         end = at;
         if (at + 16 > line.Length || line[at + 6] != '-')
@@ -19,7 +21,8 @@ internal static class EximLineParser
             return false;
         }
 
-        var second = line.IndexOf('-', at + 7);
+        var second = line.Slice(at + 7).IndexOf('-');
+        second = second < 0 ? -1 : second + at + 7;
         if (second != at + 13 && second != at + 18)
         {
             return false;

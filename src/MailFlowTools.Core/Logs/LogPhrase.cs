@@ -13,7 +13,11 @@ public sealed class LogPhrase
         ImpliedStatus = impliedStatus;
         Source = source;
         Parts = parts;
+        _folded = Array.ConvertAll(parts, AsciiFolded.Of);
     }
+
+    /// <summary>The parts in lower case, each null unless it is ASCII.</summary>
+    private readonly string?[] _folded;
 
     /// <summary>The MTA whose catalogue holds the phrase; Unknown for system error texts every MTA quotes.</summary>
     public MtaKind Mta { get; }
@@ -37,6 +41,24 @@ public sealed class LogPhrase
         foreach (var part in Parts)
         {
             if (reason.IndexOf(part, StringComparison.OrdinalIgnoreCase) < 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="Matches"/> for a reason that <see cref="AsciiFolded.Of"/> folded: an ordinal search gives the same
+    /// answer there as a case-insensitive one over the original.
+    /// </summary>
+    internal bool MatchesFolded(ReadOnlySpan<char> folded)
+    {
+        for (var i = 0; i < _folded.Length; i++)
+        {
+            var part = _folded[i];
+            if (part is null ? folded.IndexOf(Parts[i].AsSpan(), StringComparison.OrdinalIgnoreCase) < 0 : folded.IndexOf(part.AsSpan()) < 0)
             {
                 return false;
             }

@@ -1,3 +1,5 @@
+using System;
+using System.Buffers;
 using System.Collections.Generic;
 
 namespace MailFlowTools.Core.Logs;
@@ -14,6 +16,9 @@ public static class LogPhraseTable
     private const string EximResponse = "Exim src/transports/smtp.c, check_response(): \"SMTP timeout after %s\" / \"Remote host closed connection in response to %s\"";
     private const string SendmailErr = "sendmail/err.c, errstring()";
     private const string Exo = "Microsoft Learn, Exchange Online NDR reference (4.4.316, 4.4.317) and Windows Sockets error codes";
+
+    /// <summary>Reasons up to this length are folded on the stack; longer ones in a pooled buffer.</summary>
+    private const int StackLimit = 512;
 
     /// <summary>Every phrase, most specific first; <see cref="Match"/> returns the first that fits.</summary>
     public static IReadOnlyList<LogPhrase> Phrases { get; } = new[]
@@ -76,34 +81,51 @@ public static class LogPhraseTable
 
         // The server's own words must not be taken for the MTA's: "421 … Connection timed out" from a remote
         // server is that server's reply, not a failed connect.
-        var own = reason!;
-        if (!string.IsNullOrEmpty(remoteReply))
+        var quoted = string.IsNullOrEmpty(remoteReply) ? -1 : reason!.IndexOf(remoteReply!, StringComparison.Ordinal);
+        if (First(reason!, quoted, quoted < 0 ? 0 : remoteReply!.Length, repliesOnly: false) is { } own)
         {
-            var at = own.IndexOf(remoteReply!, System.StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                own = own.Substring(0, at) + own.Substring(at + remoteReply!.Length);
-            }
-        }
-
-        foreach (var phrase in Phrases)
-        {
-            if (phrase.Matches(own))
-            {
-                return phrase;
-            }
+            return own;
         }
 
         // Exchange quotes replies it made up itself ("421 4.4.2 Connection dropped due to SocketError"), and Sendmail
         // puts a code before its own words ("451 4.4.2 timeout writing message to …"): their phrases count there.
-        foreach (var phrase in Phrases)
+        return remoteReply is null ? null : First(remoteReply, -1, 0, repliesOnly: true);
+    }
+
+    /// <summary>
+    /// The first phrase in <paramref name="text"/> without its <paramref name="cutLength"/> characters at
+    /// <paramref name="cut"/> (none when it is negative); with <paramref name="repliesOnly"/>, only the phrases that
+    /// Exchange and Sendmail write as replies.
+    /// </summary>
+    private static LogPhrase? First(string text, int cut, int cutLength, bool repliesOnly)
+    {
+        // Texts are ASCII nearly always: fold their case once and search ordinally, instead of a case-insensitive
+        // search per phrase part (the same answer for ASCII text; other text is searched as it is).
+        var length = text.Length - (cut < 0 ? 0 : cutLength);
+        char[]? rented = null;
+        var folded = length <= StackLimit ? stackalloc char[length] : (rented = ArrayPool<char>.Shared.Rent(length)).AsSpan(0, length);
+        try
         {
-            if (phrase.Mta is MtaKind.Exchange or MtaKind.Sendmail && remoteReply is not null && phrase.Matches(remoteReply))
+            var ascii = cut < 0
+                ? AsciiFolded.TryFold(text.AsSpan(), folded)
+                : AsciiFolded.TryFold(text.AsSpan(0, cut), folded) && AsciiFolded.TryFold(text.AsSpan(cut + cutLength), folded.Slice(cut));
+            var plain = ascii ? null : cut < 0 ? text : text.Substring(0, cut) + text.Substring(cut + cutLength);
+            foreach (var phrase in Phrases)
             {
-                return phrase;
+                if ((!repliesOnly || phrase.Mta is MtaKind.Exchange or MtaKind.Sendmail) && (plain is null ? phrase.MatchesFolded(folded) : phrase.Matches(plain)))
+                {
+                    return phrase;
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
             }
         }
-
-        return null;
     }
 }

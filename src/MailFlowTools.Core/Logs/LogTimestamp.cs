@@ -10,21 +10,33 @@ namespace MailFlowTools.Core.Logs;
 /// </summary>
 public static class LogTimestamp
 {
-    private static readonly string[] Months = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-
     /// <summary>
     /// Parses the timestamp at the start of <paramref name="line"/>. <paramref name="end"/> is the index after it
     /// (and after one space). A syslog time has no year: the year of <paramref name="reference"/> is taken, or the
     /// year before when that would put the line more than a month in the future (a log read in January).
     /// Times without a zone are read in <paramref name="reference"/>'s offset.
     /// </summary>
-    public static bool TryParse(string line, DateTimeOffset reference, out DateTimeOffset timestamp, out int end)
+    public static bool TryParse(string line, DateTimeOffset reference, out DateTimeOffset timestamp, out int end) =>
+        TryParse(line.AsSpan(), reference, out timestamp, out end);
+
+    /// <summary>The same, over a line still in the reader's buffer.</summary>
+    internal static bool TryParse(ReadOnlySpan<char> line, DateTimeOffset reference, out DateTimeOffset timestamp, out int end) =>
+        TryRead(line, reference, build: true, out timestamp, out end);
+
+    /// <summary>
+    /// Whether <see cref="TryParse(ReadOnlySpan{char}, DateTimeOffset, out DateTimeOffset, out int)"/> would read a
+    /// timestamp, and where it ends, without building the value: most lines of a log need no time.
+    /// </summary>
+    internal static bool IsTimestamp(ReadOnlySpan<char> line, DateTimeOffset reference, out int end) =>
+        TryRead(line, reference, build: false, out _, out end);
+
+    private static bool TryRead(ReadOnlySpan<char> line, DateTimeOffset reference, bool build, out DateTimeOffset timestamp, out int end)
     {
         timestamp = default;
         end = 0;
         if (line.Length >= 15 && char.IsLetter(line[0]))
         {
-            return TrySyslog(line, reference, out timestamp, out end);
+            return TrySyslog(line, reference, build, out timestamp, out end);
         }
 
         if (line.Length >= 19 && IsDigit(line[0]) && line[4] == '-' && line[7] == '-' && (line[10] == 'T' || line[10] == ' '))
@@ -47,20 +59,11 @@ public static class LogTimestamp
         return DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out value);
     }
 
-    private static bool TrySyslog(string line, DateTimeOffset reference, out DateTimeOffset timestamp, out int end)
+    private static bool TrySyslog(ReadOnlySpan<char> line, DateTimeOffset reference, bool build, out DateTimeOffset timestamp, out int end)
     {
         timestamp = default;
         end = 0;
-        var month = -1;
-        for (var m = 0; m < 12; m++)
-        {
-            if (string.CompareOrdinal(line, 0, Months[m], 0, 3) == 0)
-            {
-                month = m + 1;
-                break;
-            }
-        }
-
+        var month = MonthOf(line[0], line[1], line[2]);
         if (month < 0 || line[3] != ' ' || line[6] != ' ' || line[9] != ':' || line[12] != ':')
         {
             return false;
@@ -75,23 +78,31 @@ public static class LogTimestamp
             return false;
         }
 
-        var year = reference.Year;
-        if (month > reference.Month + 1)
+        // Every month has 28 days: the year is needed only past them, or for the value.
+        if (day > 28 || build)
         {
-            year--;
+            var year = reference.Year;
+            if (month > reference.Month + 1)
+            {
+                year--;
+            }
+
+            if (day > DateTime.DaysInMonth(year, month))
+            {
+                return false;
+            }
+
+            if (build)
+            {
+                timestamp = new DateTimeOffset(year, month, day, hour, minute, Math.Min(second, 59), reference.Offset);
+            }
         }
 
-        if (day > DateTime.DaysInMonth(year, month))
-        {
-            return false;
-        }
-
-        timestamp = new DateTimeOffset(year, month, day, hour, minute, Math.Min(second, 59), reference.Offset);
         end = line.Length > 15 && line[15] == ' ' ? 16 : 15;
         return true;
     }
 
-    private static bool TryIso(string line, DateTimeOffset reference, out DateTimeOffset timestamp, out int end)
+    private static bool TryIso(ReadOnlySpan<char> line, DateTimeOffset reference, out DateTimeOffset timestamp, out int end)
     {
         timestamp = default;
         end = 0;
@@ -155,7 +166,7 @@ public static class LogTimestamp
         return true;
     }
 
-    private static bool TryZone(string line, int at, out TimeSpan zone, out int end)
+    private static bool TryZone(ReadOnlySpan<char> line, int at, out TimeSpan zone, out int end)
     {
         zone = default;
         end = at;
@@ -183,9 +194,27 @@ public static class LogTimestamp
         return true;
     }
 
+    /// <summary>"Jan" is 1 … "Dec" is 12, exactly as written (case-sensitive); -1 for anything else.</summary>
+    private static int MonthOf(char a, char b, char c) => (a, b, c) switch
+    {
+        ('J', 'a', 'n') => 1,
+        ('F', 'e', 'b') => 2,
+        ('M', 'a', 'r') => 3,
+        ('A', 'p', 'r') => 4,
+        ('M', 'a', 'y') => 5,
+        ('J', 'u', 'n') => 6,
+        ('J', 'u', 'l') => 7,
+        ('A', 'u', 'g') => 8,
+        ('S', 'e', 'p') => 9,
+        ('O', 'c', 't') => 10,
+        ('N', 'o', 'v') => 11,
+        ('D', 'e', 'c') => 12,
+        _ => -1,
+    };
+
     private static bool IsDigit(char c) => c >= '0' && c <= '9';
 
     private static int Digit(char c) => IsDigit(c) ? c - '0' : 99;
 
-    private static int Two(string s, int at) => (Digit(s[at]) * 10) + Digit(s[at + 1]);
+    private static int Two(ReadOnlySpan<char> s, int at) => (Digit(s[at]) * 10) + Digit(s[at + 1]);
 }

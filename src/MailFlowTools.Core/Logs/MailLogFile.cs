@@ -18,7 +18,7 @@ public static class MailLogFile
                 throw new MailFlowException(ErrorIds.NoStatusInInput, MailFlowErrorCategory.ObjectNotFound, $"The file '{path}' does not exist.", path, isInvalidInvocation: true);
             }
 
-            return new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
+            return new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: BoundedLineReader.BufferLength);
         }
         catch (IOException ex)
         {

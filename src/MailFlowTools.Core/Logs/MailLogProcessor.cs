@@ -122,8 +122,19 @@ public sealed class MailLogProcessor
             AddLine(first, fromStream: true);
         }
 
-        while ((line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false)) is not null)
+        while (true)
         {
+            if (reader.TryReadBuffered(out var buffered))
+            {
+                AddBuffered(buffered);
+                continue;
+            }
+
+            if ((line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false)) is null)
+            {
+                break;
+            }
+
             AddLine(line, fromStream: true);
         }
 
@@ -133,6 +144,39 @@ public sealed class MailLogProcessor
     /// <summary>The summary, when one was asked for; null otherwise.</summary>
     public MailLogSummary? Complete(string source) =>
         _summary?.Complete(source, LinesRead, SkippedLines, OutsideWindow, TruncatedLines, _options.Since, _options.Until);
+
+    /// <summary>
+    /// A stream line still in the reader's buffer. Lines that say nothing about a delivery, and for a summary the
+    /// successful deliveries, are counted where they lie; only the rest are copied and read in full by AddLine.
+    /// </summary>
+    private void AddBuffered(ReadOnlyMemory<char> buffered)
+    {
+        var line = buffered.Span;
+        var kind = _reader.ReadBuffered(line, out var timestamp, out var idStart, out var idLength);
+        if (kind == LogLineKind.Other)
+        {
+            LinesRead++;
+            _sawLogLines = true;
+            SkippedLines++;
+        }
+        else if (kind == LogLineKind.Delivery && _summary is not null)
+        {
+            LinesRead++;
+            _sawLogLines = true;
+            if (!_options.InWindow(timestamp))
+            {
+                OutsideWindow++;
+            }
+            else
+            {
+                _summary.AddSent(timestamp, line.Slice(idStart, idLength));
+            }
+        }
+        else
+        {
+            AddLine(line.ToString(), fromStream: true);
+        }
+    }
 
     private void AddLine(string line, bool fromStream)
     {

@@ -35,8 +35,7 @@ public sealed class MailLogSummarizer
         _delivery++;
         if (entry.Timestamp is { } t)
         {
-            _first = _first is null || t < _first ? t : _first;
-            _last = _last is null || t > _last ? t : _last;
+            Seen(t);
         }
 
         switch (entry.Disposition)
@@ -62,6 +61,21 @@ public sealed class MailLogSummarizer
 
         Release(entry.QueueId, entry.RecipientDomain);
         Group(entry, entry.RecipientDomain);
+    }
+
+    /// <summary>
+    /// A successful delivery, as <see cref="Add"/> counts one that carries only its time and queue ID: the ID is
+    /// copied only when host failures wait for it.
+    /// </summary>
+    public void AddSent(DateTimeOffset timestamp, ReadOnlySpan<char> queueId)
+    {
+        _delivery++;
+        Seen(timestamp);
+        _sent++;
+        if (queueId.Length > 0 && _pending.Count > 0)
+        {
+            Release(queueId.ToString(), null);
+        }
     }
 
     public MailLogSummary Complete(string source, long linesRead, long skipped, long outsideWindow, long truncated, DateTimeOffset? since, DateTimeOffset? until)
@@ -117,6 +131,12 @@ public sealed class MailLogSummarizer
             UngroupedLines = _ungrouped,
             Findings = findings,
         };
+    }
+
+    private void Seen(DateTimeOffset t)
+    {
+        _first = _first is null || t < _first ? t : _first;
+        _last = _last is null || t > _last ? t : _last;
     }
 
     private void Hold(string queueId, MtaLogEntry entry)
@@ -245,18 +265,31 @@ public sealed class MailLogSummarizer
                 }
             }
 
-            if ((entry.RelayHost ?? entry.RelayAddress) is not null && _relays.Count < MaxRelaysPerGroup)
+            if ((entry.RelayHost ?? entry.RelayAddress) is not null && _relays.Count < MaxRelaysPerGroup && !HasRelay(entry.RelayHost ?? string.Empty, entry.RelayAddress))
             {
-                var relay = (entry.RelayHost ?? string.Empty) + (entry.RelayAddress is { } a ? "[" + a + "]" : string.Empty);
-                if (!_relays.Contains(relay))
-                {
-                    _relays.Add(relay);
-                }
+                _relays.Add(entry.RelayHost + (entry.RelayAddress is { } a ? "[" + a + "]" : string.Empty));
             }
 
             _target ??= entry.RelayAddress ?? entry.RelayHost;
             _phrase ??= phrase?.Text;
             _sample ??= entry.Reason is { } reason ? (reason.Length > 300 ? reason.Substring(0, 300) + "…" : reason) : null;
+        }
+
+        /// <summary>Whether "host[address]" (or the bare host) is listed, without building the text for every line.</summary>
+        private bool HasRelay(string host, string? address)
+        {
+            foreach (var relay in _relays)
+            {
+                if (address is null
+                    ? relay == host
+                    : relay.Length == host.Length + address.Length + 2 && relay.StartsWith(host, StringComparison.Ordinal) && relay[host.Length] == '['
+                        && string.CompareOrdinal(relay, host.Length + 1, address, 0, address.Length) == 0 && relay[relay.Length - 1] == ']')
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         public MailLogGroup ToGroup() => new()

@@ -52,6 +52,48 @@ public sealed class MtaLogReader
         return LogLineKind.Text;
     }
 
+    /// <summary>
+    /// Decides a line still in the reader's buffer without copying it, where that is certain, as <see cref="Read"/>
+    /// would: <see cref="LogLineKind.Other"/> for a timestamped line that is not about a delivery, and, when only
+    /// successful deliveries are counted, <see cref="LogLineKind.Delivery"/> for a Postfix "status=sent" line, with
+    /// its time and the place of its queue ID (length 0 when it has none). Null when only <see cref="Read"/> can tell.
+    /// Most lines of a busy log are one of the two, so a summary copies few lines.
+    /// </summary>
+    internal LogLineKind? ReadBuffered(ReadOnlySpan<char> line, out DateTimeOffset timestamp, out int idStart, out int idLength)
+    {
+        idStart = idLength = 0;
+        timestamp = default;
+        if (!LogTimestamp.IsTimestamp(line, _reference, out var start))
+        {
+            return null;
+        }
+
+        _queue.Reset();
+        if (LooksLikeExim(line, start))
+        {
+            return null;
+        }
+
+        if (!SyslogLine.TryRead(line, start, out var tagStart, out var tagLength, out var messageStart))
+        {
+            return LogLineKind.Other;
+        }
+
+        var tag = line.Slice(tagStart, tagLength);
+        if (IsPostfix(tag))
+        {
+            var shape = PostfixLineParser.Shape(line, messageStart, out idStart, out idLength);
+            if (shape is null)
+            {
+                return LogLineKind.Other;
+            }
+
+            return shape == DeliveryDisposition.Sent && _countSentOnly && LogTimestamp.TryParse(line, _reference, out timestamp, out _) ? LogLineKind.Delivery : null;
+        }
+
+        return IsSendmail(tag) || IsExim(tag) ? null : LogLineKind.Other;
+    }
+
     /// <summary>Reads one text that may be a single log line, queue line or Exchange LastError; null otherwise.</summary>
     public static MtaLogEntry? ReadOne(string text, DateTimeOffset reference)
     {
@@ -66,26 +108,37 @@ public sealed class MtaLogReader
         return ExchangeTextParser.Parse(trimmed);
     }
 
+    /// <summary>An Exim main log line: a message ID, Exim's "[pid]" or a host line right after the timestamp.</summary>
+    private static bool LooksLikeExim(ReadOnlySpan<char> line, int start) =>
+        EximLineParser.IsMessageId(line, start, out _) || (start + 2 < line.Length && (line[start] == '[' || (line[start] == 'H' && line[start + 1] == '=')));
+
+    private static bool IsPostfix(ReadOnlySpan<char> tag) => tag.StartsWith("postfix".AsSpan()) || tag.IndexOf("/smtp".AsSpan()) >= 0;
+
+    private static bool IsSendmail(ReadOnlySpan<char> tag) =>
+        tag.SequenceEqual("sendmail".AsSpan()) || tag.SequenceEqual("sm-mta".AsSpan()) || tag.IndexOf("/sendmail".AsSpan()) >= 0;
+
+    private static bool IsExim(ReadOnlySpan<char> tag) => tag.StartsWith("exim".AsSpan());
+
     private static LogLineKind Kind(List<MtaLogEntry> into) => into.Count > 0 ? LogLineKind.Delivery : LogLineKind.Other;
 
     private LogLineKind ReadTimed(string line, int start, DateTimeOffset timestamp, List<MtaLogEntry> into)
     {
         MtaLogEntry? entry;
-        if (EximLineParser.IsMessageId(line, start, out _) || (start + 2 < line.Length && (line[start] == '[' || string.CompareOrdinal(line, start, "H=", 0, 2) == 0)))
+        if (LooksLikeExim(line.AsSpan(), start))
         {
             entry = EximLineParser.Parse(line, start, timestamp);
         }
         else if (SyslogLine.TryRead(line, start, out var syslog))
         {
-            if (syslog.TagStartsWith("postfix") || syslog.TagContains("/smtp"))
+            if (IsPostfix(syslog.TagSpan))
             {
                 entry = PostfixLineParser.Parse(line, syslog.MessageStart, timestamp, _countSentOnly);
             }
-            else if (syslog.TagIs("sendmail") || syslog.TagIs("sm-mta") || syslog.TagContains("/sendmail"))
+            else if (IsSendmail(syslog.TagSpan))
             {
                 entry = SendmailLineParser.Parse(line, syslog.MessageStart, timestamp);
             }
-            else if (syslog.TagStartsWith("exim"))
+            else if (IsExim(syslog.TagSpan))
             {
                 // Exim to syslog: the message is the main log line without its own timestamp.
                 entry = EximLineParser.Parse(line, syslog.MessageStart, timestamp);

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace MailFlowTools.Core.Logs;
 
@@ -10,15 +11,14 @@ namespace MailFlowTools.Core.Logs;
 /// </summary>
 internal static class PostfixLineParser
 {
+    private const int MaxQueueId = 20;
+
     /// <summary>Reads one Postfix message; null when it is not about a recipient's delivery.</summary>
     public static MtaLogEntry? Parse(string line, int start, DateTimeOffset? timestamp, bool countSentOnly = false)
     {
-        var idEnd = line.IndexOf(": ", start, StringComparison.Ordinal);
-        var hasId = idEnd > start && IsQueueId(line, start, idEnd);
-        var body = hasId ? idEnd + 2 : start;
+        Locate(line.AsSpan(), start, out var idEnd, out var hasId, out var body, out var status);
 
         // Most lines (connect, cleanup, qmgr, anvil) have neither a status nor a failure phrase: no copies for them.
-        var status = line.IndexOf(" status=", body, StringComparison.Ordinal);
         if (status < 0)
         {
             return HostFailure(line, body, hasId ? line.Substring(start, idEnd - start) : null, timestamp);
@@ -26,7 +26,7 @@ internal static class PostfixLineParser
 
         var queueId = hasId ? line.Substring(start, idEnd - start) : null;
 
-        if (countSentOnly && string.CompareOrdinal(line, status + 8, "sent ", 0, 5) == 0)
+        if (countSentOnly && IsSent(line.AsSpan(), status))
         {
             return new MtaLogEntry { Mta = MtaKind.Postfix, Timestamp = timestamp, QueueId = queueId, Disposition = DeliveryDisposition.Sent };
         }
@@ -92,6 +92,25 @@ internal static class PostfixLineParser
         };
     }
 
+    /// <summary>
+    /// What <see cref="Parse"/> would make of a message, decided without copying the line: null (not about a
+    /// delivery), <see cref="DeliveryDisposition.Sent"/> (a successful delivery, as a summary counts it, with the
+    /// queue ID's place; empty when there is none), or <see cref="DeliveryDisposition.Unknown"/> when only a full
+    /// parse can tell.
+    /// </summary>
+    public static DeliveryDisposition? Shape(ReadOnlySpan<char> line, int start, out int idStart, out int idLength)
+    {
+        Locate(line, start, out var idEnd, out var hasId, out var body, out var status);
+        idStart = start;
+        idLength = hasId ? idEnd - start : 0;
+        if (status < 0)
+        {
+            return IsHostFailure(line, body) ? DeliveryDisposition.Unknown : null;
+        }
+
+        return IsSent(line, status) ? DeliveryDisposition.Sent : DeliveryDisposition.Unknown;
+    }
+
     /// <summary>Reads the reason text in parentheses after the status word, without the outer parentheses.</summary>
     public static string? Reason(string line, int after)
     {
@@ -116,11 +135,42 @@ internal static class PostfixLineParser
         return line.Substring(open + 1, end - open - 1);
     }
 
+    /// <summary>The queue ID (when the message starts with one), where the text after it starts, and " status=" in it.</summary>
+    private static void Locate(ReadOnlySpan<char> line, int start, out int idEnd, out bool hasId, out int body, out int status)
+    {
+        // A queue ID is at most 20 characters: a ": " further on cannot end one, so only the start is searched.
+        idEnd = line.Slice(start, Math.Min(MaxQueueId + 2, line.Length - start)).IndexOf(": ".AsSpan());
+        idEnd = idEnd < 0 ? -1 : idEnd + start;
+        hasId = idEnd > start && IsQueueId(line, start, idEnd);
+        body = hasId ? idEnd + 2 : start;
+        status = IndexOf(line, body, " status=");
+    }
+
+    private static int IndexOf(ReadOnlySpan<char> line, int from, string value)
+    {
+        var at = line.Slice(from).IndexOf(value.AsSpan());
+        return at < 0 ? -1 : at + from;
+    }
+
+    private static bool IsSent(ReadOnlySpan<char> line, int status) => line.Slice(status + 8).StartsWith("sent ".AsSpan());
+
+    /// <summary>Only the failure phrases of smtp_proto.c / smtp_connect.c; qmgr, cleanup and smtpd lines are not ours.</summary>
+    private static bool IsHostFailure(ReadOnlySpan<char> line, int body)
+    {
+        var text = line.Slice(body);
+        return text.Length > 0 && text[0] switch
+        {
+            'l' => text.StartsWith("lost connection with ".AsSpan()),
+            'c' => text.StartsWith("conversation with ".AsSpan()) || text.StartsWith("connect to ".AsSpan()),
+            'T' => text.StartsWith("TLS is required".AsSpan()),
+            'C' => text.StartsWith("Cannot start TLS".AsSpan()),
+            _ => false,
+        };
+    }
+
     private static MtaLogEntry? HostFailure(string line, int body, string? queueId, DateTimeOffset? timestamp)
     {
-        // Only the failure phrases of smtp_proto.c / smtp_connect.c; qmgr, cleanup and smtpd lines are not ours.
-        if (!(StartsWith(line, body, "lost connection with ") || StartsWith(line, body, "conversation with ") || StartsWith(line, body, "connect to ")
-            || StartsWith(line, body, "TLS is required") || StartsWith(line, body, "Cannot start TLS")))
+        if (!IsHostFailure(line.AsSpan(), body))
         {
             return null;
         }
@@ -163,8 +213,6 @@ internal static class PostfixLineParser
 
     private static bool Is(string line, int at, int length, string word) => length == word.Length && string.CompareOrdinal(line, at, word, 0, length) == 0;
 
-    private static bool StartsWith(string line, int at, string prefix) => string.CompareOrdinal(line, at, prefix, 0, prefix.Length) == 0;
-
     /// <summary>Where a "key=value" field's value starts; the key must start the body or follow a space.</summary>
     private static int FieldStart(string line, int body, string key)
     {
@@ -182,16 +230,16 @@ internal static class PostfixLineParser
         return -1;
     }
 
-    private static bool IsQueueId(string line, int start, int end)
+    private static bool IsQueueId(ReadOnlySpan<char> line, int start, int end)
     {
-        if (end - start < 5 || end - start > 20)
+        if (end - start < 5 || end - start > MaxQueueId)
         {
             return false;
         }
 
         for (var i = start; i < end; i++)
         {
-            if (!char.IsLetterOrDigit(line[i]))
+            if (!IsLetterOrDigit(line[i]))
             {
                 return false;
             }
@@ -199,4 +247,9 @@ internal static class PostfixLineParser
 
         return true;
     }
+
+    /// <summary>char.IsLetterOrDigit, with ASCII answered without the Unicode table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsLetterOrDigit(char c) =>
+        c < 0x80 ? (uint)((c | 0x20) - 'a') <= 'z' - 'a' || (uint)(c - '0') <= 9 : char.IsLetterOrDigit(c);
 }

@@ -23,25 +23,42 @@ internal readonly struct SyslogLine
     /// <summary>The program name without the [pid], e.g. "postfix/smtp", "postfix-sender/smtp", "sendmail" (read without copying it).</summary>
     public string Tag => _line.Substring(_tagStart, _tagLength);
 
-    public bool TagStartsWith(string prefix) => _tagLength >= prefix.Length && string.CompareOrdinal(_line, _tagStart, prefix, 0, prefix.Length) == 0;
-
-    public bool TagIs(string name) => _tagLength == name.Length && TagStartsWith(name);
-
-    public bool TagContains(string part) => _line.IndexOf(part, _tagStart, _tagLength, StringComparison.Ordinal) >= 0;
+    /// <summary>The same tag, read in place.</summary>
+    public ReadOnlySpan<char> TagSpan => _line.AsSpan(_tagStart, _tagLength);
 
     public int MessageStart { get; }
 
     public static bool TryRead(string line, int start, out SyslogLine parsed)
     {
-        parsed = default;
-        var hostEnd = line.IndexOf(' ', start);
-        if (hostEnd <= start)
+        if (!TryRead(line.AsSpan(), start, out var tagStart, out var tagLength, out var messageStart))
+        {
+            parsed = default;
+            return false;
+        }
+
+        parsed = new SyslogLine(line, tagStart, tagLength, messageStart);
+        return true;
+    }
+
+    /// <summary>The same over a span: where the tag (without [pid]) and the message start.</summary>
+    public static bool TryRead(ReadOnlySpan<char> line, int start, out int tagStart, out int tagLength, out int messageStart)
+    {
+        tagStart = tagLength = messageStart = 0;
+        var hostEnd = line.Slice(start).IndexOf(' ');
+        if (hostEnd <= 0)
         {
             return false;
         }
 
-        var colon = line.IndexOf(": ", hostEnd + 1, StringComparison.Ordinal);
-        if (colon < 0 || colon - hostEnd > 80)
+        hostEnd += start;
+        var colon = line.Slice(hostEnd + 1).IndexOf(": ".AsSpan());
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        colon += hostEnd + 1;
+        if (colon - hostEnd > 80)
         {
             return false;
         }
@@ -49,19 +66,21 @@ internal readonly struct SyslogLine
         var tagEnd = colon;
         if (line[colon - 1] == ']')
         {
-            var open = line.LastIndexOf('[', colon - 1, colon - hostEnd);
+            var open = line.Slice(hostEnd, colon - hostEnd).LastIndexOf('[') + hostEnd;
             if (open > hostEnd)
             {
                 tagEnd = open;
             }
         }
 
-        if (line.IndexOf(' ', hostEnd + 1, tagEnd - hostEnd - 1) >= 0)
+        if (line.Slice(hostEnd + 1, tagEnd - hostEnd - 1).IndexOf(' ') >= 0)
         {
             return false;
         }
 
-        parsed = new SyslogLine(line, hostEnd + 1, tagEnd - hostEnd - 1, colon + 2);
+        tagStart = hostEnd + 1;
+        tagLength = tagEnd - hostEnd - 1;
+        messageStart = colon + 2;
         return true;
     }
 }
