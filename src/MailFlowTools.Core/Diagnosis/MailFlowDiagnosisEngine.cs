@@ -176,7 +176,7 @@ public sealed class MailFlowDiagnosisEngine
         // Giving the sizes runs the envelope sweep after the MTU search: a box that loses 513- or 1025-byte
         // segments never shows in a normal session, whose message data goes out in full-size segments.
         PayloadSizes = MtuProbeOptions.DefaultSweepSizes,
-        TimeoutSeconds = options.MtuTimeoutSeconds,
+        Timeout = options.MtuTimeout,
     };
 
     internal static SmtpStageTimingOptions StageOptions(string domain, MxPathHop hop, MailFlowDiagnosisOptions options, bool fullSession)
@@ -351,8 +351,8 @@ public sealed class MailFlowDiagnosisEngine
 
         var viaResolver = resolvers.Count == 0
             ? Task.FromResult<IReadOnlyList<EdnsReachabilityResult>>(Array.Empty<EdnsReachabilityResult>())
-            : _probes.ProbeEdnsAsync(new EdnsReachabilityRequest { Name = domain, Type = DnsRecordType.MX, Servers = resolvers, TimeoutSeconds = options.DnsTimeoutSeconds, Resolver = resolverOptions }, OnError, cancellationToken);
-        var authoritative = _probes.ProbeEdnsAsync(new EdnsReachabilityRequest { Name = domain, Type = DnsRecordType.MX, TimeoutSeconds = options.DnsTimeoutSeconds, Resolver = resolverOptions }, OnError, cancellationToken);
+            : _probes.ProbeEdnsAsync(new EdnsReachabilityRequest { Name = domain, Type = DnsRecordType.MX, Servers = resolvers, Timeout = options.DnsTimeout, Resolver = resolverOptions }, OnError, cancellationToken);
+        var authoritative = _probes.ProbeEdnsAsync(new EdnsReachabilityRequest { Name = domain, Type = DnsRecordType.MX, Timeout = options.DnsTimeout, Resolver = resolverOptions }, OnError, cancellationToken);
         var results = new List<EdnsReachabilityResult>();
         results.AddRange(await viaResolver);
         results.AddRange(await authoritative);
@@ -376,7 +376,7 @@ public sealed class MailFlowDiagnosisEngine
             endPoints.AddRange(lookup.Addresses.Select(a => new IPEndPoint(a, port)));
         }
 
-        return endPoints.Count == 0 ? null : new DnsResolverOptions { Servers = endPoints, Timeout = TimeSpan.FromSeconds(options.DnsTimeoutSeconds) };
+        return endPoints.Count == 0 ? null : new DnsResolverOptions { Servers = endPoints, Timeout = options.DnsTimeout };
     }
 
     private async Task<IReadOnlyList<SmtpStageResult>> TimeStagesAsync(string domain, MxPathHop? selected, IReadOnlyList<MxPathHop> failing, MailFlowDiagnosisOptions options, DiagnosisStepLog log, CancellationToken cancellationToken)

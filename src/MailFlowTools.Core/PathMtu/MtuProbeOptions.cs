@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using MailFlowTools.Core.Errors;
+using MailFlowTools.Core.Parameters;
 
 namespace MailFlowTools.Core.PathMtu;
 
@@ -17,6 +18,10 @@ public sealed class MtuProbeOptions
     public const int MinIPv4Size = 68;
     public const int MinIPv6Size = 1280;
     public const int MaxIpSize = 65535;
+
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(DefaultTimeoutSeconds);
+
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(MaxTimeoutSeconds);
 
     public string ComputerName { get; init; } = string.Empty;
 
@@ -33,15 +38,13 @@ public sealed class MtuProbeOptions
     /// <summary>TCP payload sizes for the envelope sweep; empty for <see cref="DefaultSweepSizes"/>.</summary>
     public int[] PayloadSizes { get; init; } = Array.Empty<int>();
 
-    /// <summary>The longest wait for one probe's answer.</summary>
-    public double TimeoutSeconds { get; init; } = DefaultTimeoutSeconds;
+    /// <summary>The longest wait for one probe's answer (-TimeoutSeconds).</summary>
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
     public MtuProbeAddressFamily AddressFamily { get; init; } = MtuProbeAddressFamily.Any;
 
     /// <summary>Tuning knobs; the defaults are what the cmdlet uses.</summary>
     internal MtuSearchTuning Tuning { get; init; } = new();
-
-    public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
 
     /// <summary>2^n ± 2 for n = 8..11 (every value in each window) plus a coarse grid.</summary>
     public static int[] DefaultSweepSizes { get; } = BuildDefaultSweep();
@@ -58,7 +61,7 @@ public sealed class MtuProbeOptions
             MinSize = minSize,
             MaxSize = maxSize,
             PayloadSizes = payloadSizes?.ToArray() ?? Array.Empty<int>(),
-            TimeoutSeconds = timeoutSeconds,
+            Timeout = ParameterSeconds.Convert(timeoutSeconds, IsValidTimeout, TimeoutOutOfRange),
             AddressFamily = addressFamily,
         };
         options.Validate();
@@ -72,9 +75,9 @@ public sealed class MtuProbeOptions
             throw OutOfRange("Port", Port, $"{MinPort} to {MaxPort}");
         }
 
-        if (double.IsNaN(TimeoutSeconds) || TimeoutSeconds <= 0 || TimeoutSeconds > MaxTimeoutSeconds)
+        if (!IsValidTimeout(Timeout))
         {
-            throw OutOfRange("TimeoutSeconds", TimeoutSeconds, $"greater than 0 and at most {MaxTimeoutSeconds}");
+            throw TimeoutOutOfRange(ParameterSeconds.Of(Timeout));
         }
 
         var floor = AddressFamily == MtuProbeAddressFamily.IPv6 ? MinIPv6Size : MinIPv4Size;
@@ -102,6 +105,11 @@ public sealed class MtuProbeOptions
             }
         }
     }
+
+    private static bool IsValidTimeout(TimeSpan timeout) => timeout > TimeSpan.Zero && timeout <= MaxTimeout;
+
+    private static MailFlowException TimeoutOutOfRange(double seconds) =>
+        OutOfRange("TimeoutSeconds", seconds, $"greater than 0 and at most {MaxTimeoutSeconds}");
 
     private static MailFlowException OutOfRange(string parameter, object value, string range) =>
         MailFlowException.InvalidArgument(

@@ -75,7 +75,9 @@ public sealed class PathMtuEngine
     internal async Task<IReadOnlyList<IPAddress>> ResolveAsync(MtuProbeOptions options, CancellationToken cancellationToken)
     {
         var name = (options.ComputerName ?? string.Empty).Trim();
-        var found = await HostResolver.ResolveAsync(name, TimeSpan.FromSeconds(Math.Max(5, options.TimeoutSeconds * 5)), cancellationToken);
+        // Five probe waits, at least 5 s (the options are validated, so five times the timeout cannot overflow).
+        var lookupTimeout = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond * 5, options.Timeout.Ticks * 5));
+        var found = await HostResolver.ResolveAsync(name, lookupTimeout, cancellationToken);
         var list = found
             .Where(a => options.AddressFamily switch
             {

@@ -54,7 +54,7 @@ public sealed class MailFlowDiagnosisEngineTests
         Assert.Equal(2, probes.EdnsCalls.Count);
         Assert.Contains(probes.EdnsCalls, r => r.Servers.SequenceEqual(new[] { "198.51.100.56" }));
         Assert.Contains(probes.EdnsCalls, r => r.Servers.Count == 0);
-        Assert.All(probes.EdnsCalls, r => Assert.Equal(3, r.TimeoutSeconds));
+        Assert.All(probes.EdnsCalls, r => Assert.Equal(TimeSpan.FromSeconds(3), r.Timeout));
         var mx = Assert.Single(probes.MxCalls);
         Assert.Equal(TimeSpan.FromSeconds(5), mx.Options.ConnectTimeout);
         Assert.Equal(TimeSpan.FromSeconds(10), mx.Options.BannerTimeout);
@@ -71,6 +71,7 @@ public sealed class MailFlowDiagnosisEngineTests
         Assert.Equal("2001:db8:5::25", mtu.ComputerName);
         Assert.Contains(513, mtu.PayloadSizes);
         Assert.Contains(1025, mtu.PayloadSizes);
+        Assert.Equal(TimeSpan.FromSeconds(2), mtu.Timeout);
         Assert.Contains(d.EvidenceChain, l => l.Contains("102400 of 102400 bytes of message data acknowledged", StringComparison.Ordinal));
     }
 
@@ -293,11 +294,12 @@ public sealed class MailFlowDiagnosisEngineTests
     [Fact]
     public void Timeouts_are_validated()
     {
-        Assert.True(Assert.Throws<MailFlowException>(() => new MailFlowDiagnosisOptions { TimeoutSeconds = 0.5 }.Validate()).IsInvalidInvocation);
-        Assert.Throws<MailFlowException>(() => new MailFlowDiagnosisOptions { TimeoutSeconds = 121 }.Validate());
-        var o = new MailFlowDiagnosisOptions { TimeoutSeconds = 2 };
+        Assert.True(Assert.Throws<MailFlowException>(() => new MailFlowDiagnosisOptions { Timeout = TimeSpan.FromSeconds(0.5) }.Validate()).IsInvalidInvocation);
+        Assert.Throws<MailFlowException>(() => new MailFlowDiagnosisOptions { Timeout = TimeSpan.FromSeconds(121) }.Validate());
+        var o = new MailFlowDiagnosisOptions { Timeout = TimeSpan.FromSeconds(2) };
         Assert.Equal(TimeSpan.FromSeconds(2), o.ConnectTimeout);
-        Assert.Equal(2, o.DnsTimeoutSeconds);
+        Assert.Equal(TimeSpan.FromSeconds(2), o.DnsTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), o.MtuTimeout);
         Assert.Equal(TimeSpan.FromSeconds(18), o.EffectiveBudget);
         Assert.Equal(TimeSpan.FromSeconds(90), new MailFlowDiagnosisOptions().EffectiveBudget);
     }

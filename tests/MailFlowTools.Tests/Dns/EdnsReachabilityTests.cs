@@ -325,7 +325,7 @@ public sealed class EdnsReachabilityTests
         {
             Name = "BIG.test.",
             Servers = new[] { a.EndPoint.ToString(), b.EndPoint.ToString(), a.EndPoint.ToString() },
-            TimeoutSeconds = LossTimeout,
+            Timeout = TimeSpan.FromSeconds(LossTimeout),
             BufferSizes = new[] { 4096, 0, 1232 },
         };
         await Task.Run(() => EdnsReachabilityRunner.RunAsync(request, results.Add, errors.Add, null, CancellationToken.None));
@@ -345,7 +345,7 @@ public sealed class EdnsReachabilityTests
         using var server = new FakeDnsServer(zone);
         var results = new List<EdnsReachabilityResult>();
         var errors = new List<MailFlowException>();
-        var request = new EdnsReachabilityRequest { Name = Big, TimeoutSeconds = 0.3, Resolver = new DnsResolverOptions { Servers = new[] { server.EndPoint }, Attempts = 1 } };
+        var request = new EdnsReachabilityRequest { Name = Big, Timeout = TimeSpan.FromSeconds(0.3), Resolver = new DnsResolverOptions { Servers = new[] { server.EndPoint }, Attempts = 1 } };
         await Task.Run(() => EdnsReachabilityRunner.RunAsync(request, results.Add, errors.Add, null, CancellationToken.None));
 
         // Discovery yields 127.0.0.1:53, where nothing listens in the test environment: the result says so.
@@ -363,7 +363,7 @@ public sealed class EdnsReachabilityTests
         var errors = new List<MailFlowException>();
         var resolver = new DnsResolverOptions { Servers = new[] { server.EndPoint }, Attempts = 1 };
 
-        await Task.Run(() => EdnsReachabilityRunner.RunAsync(new EdnsReachabilityRequest { Name = Big, Servers = new[] { "nosuchhost.test", server.EndPoint.ToString() }, TimeoutSeconds = 3, Resolver = resolver }, results.Add, errors.Add, null, CancellationToken.None));
+        await Task.Run(() => EdnsReachabilityRunner.RunAsync(new EdnsReachabilityRequest { Name = Big, Servers = new[] { "nosuchhost.test", server.EndPoint.ToString() }, Timeout = TimeSpan.FromSeconds(3), Resolver = resolver }, results.Add, errors.Add, null, CancellationToken.None));
         var unknown = Assert.Single(errors);
         Assert.Equal(ErrorIds.UnknownHost, unknown.ErrorId);
         Assert.False(unknown.IsInvalidInvocation);
@@ -381,10 +381,11 @@ public sealed class EdnsReachabilityTests
     [InlineData(3.0, 100)]
     [InlineData(3.0, 511)]
     [InlineData(3.0, 65536)]
-    public void Out_of_range_values_are_invalid_invocations(double timeout, int? bufferSize)
+    public void Out_of_range_values_are_invalid_invocations(double timeoutSeconds, int? bufferSize)
     {
-        var request = new EdnsReachabilityRequest { Name = "a.test", TimeoutSeconds = timeout, BufferSizes = bufferSize is null ? Array.Empty<int>() : new[] { bufferSize.Value } };
-        var ex = Assert.Throws<MailFlowException>(() => request.ToOptions());
+        // The timeout is refused where its seconds become a TimeSpan (FromParameters), the buffer sizes by ToOptions.
+        var bufferSizes = bufferSize is null ? Array.Empty<int>() : new[] { bufferSize.Value };
+        var ex = Assert.Throws<MailFlowException>(() => EdnsReachabilityRequest.FromParameters("a.test", DnsRecordType.MX, null, bufferSizes, true, timeoutSeconds, false, false).ToOptions());
         Assert.Equal(ErrorIds.ValueOutOfRange, ex.ErrorId);
         Assert.True(ex.IsInvalidInvocation);
     }

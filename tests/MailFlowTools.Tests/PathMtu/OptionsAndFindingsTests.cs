@@ -33,8 +33,9 @@ public sealed class OptionsAndFindingsTests
     public void Other_parameters_are_range_checked()
     {
         Assert.Throws<MailFlowException>(() => new MtuProbeOptions { Port = 0 }.Validate());
-        Assert.Throws<MailFlowException>(() => new MtuProbeOptions { TimeoutSeconds = 0 }.Validate());
-        Assert.Throws<MailFlowException>(() => new MtuProbeOptions { TimeoutSeconds = double.NaN }.Validate());
+        Assert.Throws<MailFlowException>(() => new MtuProbeOptions { Timeout = TimeSpan.Zero }.Validate());
+        Assert.Throws<MailFlowException>(() => new MtuProbeOptions { Timeout = TimeSpan.FromSeconds(301) }.Validate());
+        Assert.Throws<MailFlowException>(() => MtuProbeOptions.FromParameters("x", MtuProbeMethod.Auto, 25, 0, 0, null, double.NaN, MtuProbeAddressFamily.Any));
         Assert.Throws<MailFlowException>(() => new MtuProbeOptions { PayloadSizes = new[] { 512, 64 } }.Validate());
         Assert.Throws<MailFlowException>(() => new MtuProbeOptions { PayloadSizes = new[] { 8193 } }.Validate());
         new MtuProbeOptions { PayloadSizes = new[] { 65, 513, 8192 } }.Validate();

@@ -33,7 +33,7 @@ public sealed class PathMtuEngineLoopbackTests
             Method = MtuProbeMethod.Sweep,
             Port = server.Port,
             PayloadSizes = new[] { 511, 512, 513, 514, 515 },
-            TimeoutSeconds = 0.5,
+            Timeout = TimeSpan.FromSeconds(0.5),
         });
 
         Assert.Equal(new[] { 513 }, result.FailingPayloadSizes);
@@ -60,7 +60,7 @@ public sealed class PathMtuEngineLoopbackTests
             Port = server.Port,
             MinSize = 576,
             MaxSize = 1500,
-            TimeoutSeconds = 10, // generous: this checks segment sizes, not speed, and CI machines get busy
+            Timeout = TimeSpan.FromSeconds(10), // generous: this checks segment sizes, not speed, and CI machines get busy
         });
 
         Assert.Equal(1500, result.PathMtu);
@@ -82,13 +82,13 @@ public sealed class PathMtuEngineLoopbackTests
     {
         Privilege.RequireRoot("raw ICMP sockets");
 
-        var result = await RunAsync(new MtuProbeOptions { ComputerName = "127.0.0.1", Method = MtuProbeMethod.Icmp, MaxSize = 3000, TimeoutSeconds = 1 });
+        var result = await RunAsync(new MtuProbeOptions { ComputerName = "127.0.0.1", Method = MtuProbeMethod.Icmp, MaxSize = 3000, Timeout = TimeSpan.FromSeconds(1) });
         Assert.Equal("RawSocket", result.IcmpTransport);
         Assert.Equal(3000, result.PathMtu);
         Assert.Equal(1, result.Rounds);
         Assert.False(result.IcmpTooBigSeen);
 
-        var v6 = await RunAsync(new MtuProbeOptions { ComputerName = "::1", Method = MtuProbeMethod.Icmp, MaxSize = 2000, TimeoutSeconds = 1 });
+        var v6 = await RunAsync(new MtuProbeOptions { ComputerName = "::1", Method = MtuProbeMethod.Icmp, MaxSize = 2000, Timeout = TimeSpan.FromSeconds(1) });
         Assert.Equal(2000, v6.PathMtu);
         Assert.Equal("IPv6", v6.AddressFamily);
     }
@@ -103,7 +103,7 @@ public sealed class PathMtuEngineLoopbackTests
             port = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
 
-        var result = await RunAsync(new MtuProbeOptions { ComputerName = "127.0.0.1", Method = MtuProbeMethod.Tcp, Port = port, MaxSize = 1500, TimeoutSeconds = 1 });
+        var result = await RunAsync(new MtuProbeOptions { ComputerName = "127.0.0.1", Method = MtuProbeMethod.Tcp, Port = port, MaxSize = 1500, Timeout = TimeSpan.FromSeconds(1) });
         Assert.Null(result.PathMtu);
         Assert.Contains(result.Findings, f => f.Code == FindingCodes.ServerUnreachable);
     }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -19,7 +20,7 @@ public sealed class SweepServerLimitTests
     {
         var results = new List<MtuProbeResult>();
         await new PathMtuEngine().RunAsync(
-            new MtuProbeOptions { ComputerName = "127.0.0.1", Method = MtuProbeMethod.Sweep, Port = port, PayloadSizes = sizes, TimeoutSeconds = 2 },
+            new MtuProbeOptions { ComputerName = "127.0.0.1", Method = MtuProbeMethod.Sweep, Port = port, PayloadSizes = sizes, Timeout = TimeSpan.FromSeconds(2) },
             results.Add,
             CancellationToken.None);
         return Assert.Single(results);

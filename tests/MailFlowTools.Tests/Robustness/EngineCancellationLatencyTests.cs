@@ -40,17 +40,17 @@ public sealed class EngineCancellationLatencyTests
                 await engine.RunAsync(new[] { StallingPeers.Domain }, options, r => emit(r), emitError, ct);
             }),
             ("Test-EdnsReachability", "DNS answers over UDP and TCP that never come", (p, reporter, emit, emitError, ct) =>
-                EdnsReachabilityRunner.RunAsync(new EdnsReachabilityRequest { Name = StallingPeers.Domain, Servers = new[] { p.SilentDns.EndPoint.ToString() }, TimeoutSeconds = 30 }, r => emit(r), emitError, reporter, ct)),
+                EdnsReachabilityRunner.RunAsync(new EdnsReachabilityRequest { Name = StallingPeers.Domain, Servers = new[] { p.SilentDns.EndPoint.ToString() }, Timeout = TimeSpan.FromSeconds(30) }, r => emit(r), emitError, reporter, ct)),
             ("Find-MtuBlackHole", "TCP method: banners from a silent listener", (p, reporter, emit, emitError, ct) =>
-                new PathMtuEngine(reporter).RunEachAsync(new[] { "127.0.0.1" }, name => new MtuProbeOptions { ComputerName = name, Method = MtuProbeMethod.Tcp, Port = p.SilentSmtp.Port, TimeoutSeconds = 30 }, r => emit(r), emitError, ct)),
+                new PathMtuEngine(reporter).RunEachAsync(new[] { "127.0.0.1" }, name => new MtuProbeOptions { ComputerName = name, Method = MtuProbeMethod.Tcp, Port = p.SilentSmtp.Port, Timeout = TimeSpan.FromSeconds(30) }, r => emit(r), emitError, ct)),
             ("Find-MtuBlackHole", "Sweep method: banners from a silent listener", (p, reporter, emit, emitError, ct) =>
-                new PathMtuEngine(reporter).RunEachAsync(new[] { "127.0.0.1" }, name => new MtuProbeOptions { ComputerName = name, Method = MtuProbeMethod.Sweep, Port = p.SilentSmtp.Port, TimeoutSeconds = 30 }, r => emit(r), emitError, ct)),
+                new PathMtuEngine(reporter).RunEachAsync(new[] { "127.0.0.1" }, name => new MtuProbeOptions { ComputerName = name, Method = MtuProbeMethod.Sweep, Port = p.SilentSmtp.Port, Timeout = TimeSpan.FromSeconds(30) }, r => emit(r), emitError, ct)),
             ("Get-SmtpStageTiming", "SMTP banner from a silent listener", (p, reporter, emit, emitError, ct) =>
                 SmtpStageTimingEngine.RunAsync(new SmtpStageTimingOptions { ComputerName = "127.0.0.1", Port = p.SilentSmtp.Port, Timeouts = SmtpTimeouts.FromSeconds(30) }, reporter, r => emit(r), ct)),
             ("Debug-MailFlow", "the MX lookup, DNS server never answers", (p, reporter, emit, emitError, ct) =>
-                DebugMailFlowRunner.RunAsync(new[] { new DiagnosisInput { DomainName = StallingPeers.Domain } }, new MailFlowDiagnosisOptions { DnsServers = new[] { p.SilentDns.EndPoint.ToString() }, TimeoutSeconds = 30 }, null, r => emit(r), emitError, reporter, ct)),
+                DebugMailFlowRunner.RunAsync(new[] { new DiagnosisInput { DomainName = StallingPeers.Domain } }, new MailFlowDiagnosisOptions { DnsServers = new[] { p.SilentDns.EndPoint.ToString() }, Timeout = TimeSpan.FromSeconds(30) }, null, r => emit(r), emitError, reporter, ct)),
             ("Debug-MailFlow", "SMTP banner from a silent MX (127.0.0.1)", (p, reporter, emit, emitError, ct) =>
-                DebugMailFlowRunner.RunAsync(new[] { new DiagnosisInput { DomainName = StallingPeers.Domain } }, new MailFlowDiagnosisOptions { DnsServers = new[] { p.Dns.EndPoint.ToString() }, Port = p.SilentSmtp.Port, TimeoutSeconds = 30 }, null, r => emit(r), emitError, reporter, ct)),
+                DebugMailFlowRunner.RunAsync(new[] { new DiagnosisInput { DomainName = StallingPeers.Domain } }, new MailFlowDiagnosisOptions { DnsServers = new[] { p.Dns.EndPoint.ToString() }, Port = p.SilentSmtp.Port, Timeout = TimeSpan.FromSeconds(30) }, null, r => emit(r), emitError, reporter, ct)),
         };
 
         var rows = new List<string[]>();

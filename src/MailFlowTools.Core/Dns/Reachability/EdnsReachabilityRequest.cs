@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using MailFlowTools.Core.Errors;
+using MailFlowTools.Core.Parameters;
 
 namespace MailFlowTools.Core.Dns.Reachability;
 
@@ -11,6 +12,11 @@ public sealed class EdnsReachabilityRequest
     public const double DefaultTimeoutSeconds = 3;
     public const double MinTimeoutSeconds = 0.1;
     public const double MaxTimeoutSeconds = 60;
+
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(DefaultTimeoutSeconds);
+
+    private static readonly TimeSpan MinTimeout = TimeSpan.FromSeconds(MinTimeoutSeconds);
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(MaxTimeoutSeconds);
 
     public string Name { get; init; } = string.Empty;
 
@@ -24,7 +30,8 @@ public sealed class EdnsReachabilityRequest
 
     public bool DnssecOk { get; init; } = true;
 
-    public double TimeoutSeconds { get; init; } = DefaultTimeoutSeconds;
+    /// <summary>The longest wait for one probe's answer (-TimeoutSeconds).</summary>
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
     public bool NoTcp { get; init; }
 
@@ -33,10 +40,10 @@ public sealed class EdnsReachabilityRequest
     /// <summary>Resolver for server names and NS discovery; null uses the system's resolvers.</summary>
     public DnsResolverOptions? Resolver { get; init; }
 
-    /// <summary>Checks the parameter values (not the name); throws an invalid-invocation ValueOutOfRange error.</summary>
     /// <summary>
-    /// The request as Test-EdnsReachability and its CLI verb take it: their one factory. Checked once, by
-    /// <see cref="ToOptions"/>, when the runner takes the name, so a bad value is that name's invalid invocation.
+    /// The request as Test-EdnsReachability and its CLI verb take it: their one factory. The timeout is checked
+    /// here, where its seconds become a TimeSpan; the other values by <see cref="ToOptions"/>, when the runner takes
+    /// the name. Either way a bad value is that name's invalid invocation (both run where the name is tested).
     /// </summary>
     public static EdnsReachabilityRequest FromParameters(string name, DnsRecordType type, IReadOnlyList<string>? servers, IReadOnlyList<int>? bufferSizes, bool dnssecOk, double timeoutSeconds, bool noTcp, bool compliance) => new()
     {
@@ -45,16 +52,17 @@ public sealed class EdnsReachabilityRequest
         Servers = servers ?? Array.Empty<string>(),
         BufferSizes = bufferSizes ?? Array.Empty<int>(),
         DnssecOk = dnssecOk,
-        TimeoutSeconds = timeoutSeconds,
+        Timeout = ParameterSeconds.Convert(timeoutSeconds, IsValidTimeout, TimeoutOutOfRange),
         NoTcp = noTcp,
         Compliance = compliance,
     };
 
+    /// <summary>Checks the parameter values (not the name); throws an invalid-invocation ValueOutOfRange error.</summary>
     public EdnsReachabilityOptions ToOptions()
     {
-        if (double.IsNaN(TimeoutSeconds) || TimeoutSeconds < MinTimeoutSeconds || TimeoutSeconds > MaxTimeoutSeconds)
+        if (!IsValidTimeout(Timeout))
         {
-            throw MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, $"-TimeoutSeconds must be between {MinTimeoutSeconds} and {MaxTimeoutSeconds}; got {TimeoutSeconds}.", TimeoutSeconds);
+            throw TimeoutOutOfRange(ParameterSeconds.Of(Timeout));
         }
 
         foreach (var size in BufferSizes)
@@ -75,9 +83,14 @@ public sealed class EdnsReachabilityRequest
             Type = Type,
             BufferSizes = BufferSizes.Count == 0 ? EdnsReachabilityOptions.DefaultBufferSizes : BufferSizes.Distinct().OrderBy(s => s).ToArray(),
             DnssecOk = DnssecOk,
-            Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+            Timeout = Timeout,
             IncludeTcp = !NoTcp,
             Compliance = Compliance,
         };
     }
+
+    private static bool IsValidTimeout(TimeSpan timeout) => timeout >= MinTimeout && timeout <= MaxTimeout;
+
+    private static MailFlowException TimeoutOutOfRange(double seconds) =>
+        MailFlowException.InvalidArgument(ErrorIds.ValueOutOfRange, $"-TimeoutSeconds must be between {MinTimeoutSeconds} and {MaxTimeoutSeconds}; got {seconds}.", seconds);
 }
