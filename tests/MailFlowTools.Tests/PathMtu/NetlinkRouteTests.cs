@@ -9,16 +9,13 @@ using MailFlowTools.Tests.Lab;
 namespace MailFlowTools.Tests.PathMtu;
 
 /// <summary>
-/// The route lookup over rtnetlink that replaced starting <c>ip route get</c>: its reply parser on built replies,
-/// and, in a private topology, the same device, MTU, lock and expiry as iproute2 reports before and after the
-/// kernel learned a path MTU.
+/// The route lookup over rtnetlink that replaced starting <c>ip route get</c>: its reply parser on built replies.
+/// <see cref="CompareWithIproute"/> (run on the private topology by <see cref="UnprivilegedIcmpTests"/>) checks the
+/// live answer against iproute2's before and after the kernel learned a path MTU.
 /// </summary>
-public sealed class NetlinkRouteTests : IClassFixture<PrivateMtuTopology>
+public sealed class NetlinkRouteTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
-    private readonly PrivateMtuTopology topology;
-
-    public NetlinkRouteTests(PrivateMtuTopology topology) => this.topology = topology;
 
     [Fact]
     public void A_reply_with_a_learned_mtu_gives_the_mtu_the_expiry_and_the_interface()
@@ -85,29 +82,27 @@ public sealed class NetlinkRouteTests : IClassFixture<PrivateMtuTopology>
         Assert.Equal(IPAddress.Parse("2001:db8:77:b::20").GetAddressBytes(), request.AsSpan(32, 16).ToArray());
     }
 
-    [LabTheory]
-    [InlineData(PrivateMtuTopology.ControlV4)]
-    [InlineData(PrivateMtuTopology.ControlV6)]
-    public void The_kernel_answers_as_ip_route_get_does_before_and_after_a_path_mtu_is_learned(string address)
+    /// <summary>Flushes the client's route cache, then compares before and after one "too big" taught the kernel.</summary>
+    internal static void CompareWithIproute(PrivateMtuTopology topology, string address)
     {
-        Assert.SkipWhen(topology.SkipReason is not null, topology.SkipReason ?? string.Empty);
         var target = IPAddress.Parse(address);
         var family = target.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "-6" : "-4";
         ProcessRunner.Run("ip", new[] { "-n", topology.Client, family, "route", "flush", "cache" }, Limit);
 
-        var before = Compare(target, family);
+        var before = Compare(topology, target, family);
         Assert.Null(before.Mtu);
 
-        // A full-size echo with DF draws the router's "too big", which teaches the client's kernel the path MTU.
+        // A large echo with DF draws the router's "too big", which teaches the client's kernel the path MTU.
         var ping = ProcessRunner.Run("ip", new[] { "netns", "exec", topology.Client, "ping", family, "-c", "1", "-W", "1", "-M", "do", "-s", "1400", address }, Limit);
         Assert.Contains("1380", ping.StandardOutput + ping.StandardError, StringComparison.Ordinal);
 
-        var after = Compare(target, family);
+        var after = Compare(topology, target, family);
         Assert.Equal(PrivateMtuTopology.Mtu, after.Mtu);
         Assert.True(after.IsCached);
+        ProcessRunner.Run("ip", new[] { "-n", topology.Client, family, "route", "flush", "cache" }, Limit);
     }
 
-    private RouteMtuInfo Compare(IPAddress target, string family)
+    private static RouteMtuInfo Compare(PrivateMtuTopology topology, IPAddress target, string family)
     {
         var (found, ours) = NetworkNamespaceThread.Run(topology.Client, () => (NetlinkRoute.TryGet(target, out var r), r));
         var ip = ProcessRunner.Run("ip", new[] { "-n", topology.Client, family, "route", "get", target.ToString() }, Limit);
