@@ -2,13 +2,15 @@
 # The native mailflow against tracepath and swaks on a private three-namespace path of its own, for when the shared
 # lab is down or busy:
 #
-#   bash tests/bench/native-private.sh [--runs N] [--baseline PATH]
+#   bash tests/bench/native-private.sh [--runs N] [--baseline PATH] [--domains N]
 #
 # client (203.0.113.10) -> router -> server (203.0.113.20); the router's far side has MTU 1400 and sends "too big"
 # (ICMP rate limits off, as in the lab); the server runs a small SMTP responder with STARTTLS (python3 ssl, a
 # throwaway self-signed certificate). Tasks, alternating run by run, route cache flushed before every PMTU run:
 #   control-path PMTU       mailflow Find-MtuBlackHole 203.0.113.20        vs tracepath -n
 #   SMTP to RCPT, STARTTLS  mailflow Get-SmtpStageTiming --stop-after Rcpt vs swaks --tls --quit-after RCPT
+#   Test-MxPath on N domains (default 500; 0 skips; knotd on the server answers MX, A, TXT and TLSA, all pointing at
+#   the responder), --throttle-limit 1 and 32: wall time, CPU per domain (user + system / N), peak RSS
 # --baseline PATH runs a second native build in the same rounds (before/after). Namespaces are named after this
 # process and removed at the end. Writes tests/bench/results/native-private-latest.md. Needs root; no lab.
 set -euo pipefail
@@ -17,11 +19,13 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 RUNS=9
 BASELINE=
+DOMAINS=500
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) RUNS=$2; shift 2 ;;
         --baseline) BASELINE=$2; shift 2 ;;
-        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --domains) DOMAINS=$2; shift 2 ;;
+        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -36,6 +40,7 @@ C=mfl-pb-c$ID; R=mfl-pb-r$ID; S=mfl-pb-s$ID
 WORK=$(mktemp -d /tmp/mailflow-native-private.XXXXXX)
 finish() {
     [ -f "$WORK/responder.pid" ] && kill "$(cat "$WORK/responder.pid")" 2>/dev/null || true
+    [ -f "$WORK/knot.pid" ] && kill "$(cat "$WORK/knot.pid")" 2>/dev/null || true
     for n in $C $R $S; do ip netns del "$n" 2>/dev/null || true; done
     rm -rf "$WORK"
 }
@@ -110,11 +115,39 @@ for i in $(seq 1 "$RUNS"); do
     if [ -n "$BASELINE" ]; then one smtp baseline '"Stage": "RcptTo"' "$BASELINE" Get-SmtpStageTiming 203.0.113.20 --stop-after Rcpt --json; fi
     one start mailflow 'Commands:' "$NATIVE" --help
 done
+
+# Test-MxPath: every domain's MX is the responder; the TLS policy lookups get NXDOMAIN (no MTA-STS, no TLSA).
+MX=$WORK/mxpath.tsv
+if [ "$DOMAINS" -gt 0 ] && command -v knotd >/dev/null; then
+    mkdir -p "$WORK/knot"
+    {
+        echo '$ORIGIN bulk.test.'; echo '$TTL 300'
+        echo '@ SOA ns.private.test. hostmaster.private.test. 1 3600 600 86400 300'; echo '@ NS ns.private.test.'
+        seq -f 'd%04g MX 10 mx.private.test.' 1 "$DOMAINS"
+    } >"$WORK/knot/bulk.test.zone"
+    printf '$ORIGIN private.test.\n$TTL 300\n@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\nns A 203.0.113.20\nmx A 203.0.113.20\n' >"$WORK/knot/private.test.zone"
+    printf 'server:\n    listen: 203.0.113.20@53\n    rundir: %s\ndatabase:\n    storage: %s\ntemplate:\n  - id: default\n    storage: %s\n    semantic-checks: off\nzone:\n  - domain: bulk.test\n    file: bulk.test.zone\n  - domain: private.test\n    file: private.test.zone\n' \
+        "$WORK/knot" "$WORK/knot" "$WORK/knot" >"$WORK/knot/knot.conf"
+    ip netns exec "$S" knotd -c "$WORK/knot/knot.conf" >"$WORK/knot/knotd.log" 2>&1 &
+    echo $! >"$WORK/knot.pid"
+    sleep 1
+    seq -f 'd%04g.bulk.test' 1 "$DOMAINS" >"$WORK/domains.txt"
+    mxpath() { # TOOL BINARY THROTTLE
+        ip netns exec "$C" /usr/bin/time -f '%e %U %S %M' -o "$WORK/time" "$2" Test-MxPath --dns-server 203.0.113.20 \
+            --throttle-limit "$3" --json <"$WORK/domains.txt" >"$WORK/mx.json" 2>/dev/null || true
+        printf '%s\t%s\t%s\t%s\n' "$1" "$3" "$(cat "$WORK/time" | tail -n 1)" "$(jq -s '[.[][] | select(.Reachable == true)] | length' "$WORK/mx.json")" >>"$MX"
+    }
+    for throttle in 1 32; do
+        say "Test-MxPath, $DOMAINS domains, throttle $throttle"
+        mxpath mailflow "$NATIVE" "$throttle"
+        if [ -n "$BASELINE" ]; then mxpath baseline "$BASELINE" "$throttle"; fi
+    done
+fi
 load_after=$(cut -d' ' -f1 /proc/loadavg)
 
-python3 - "$RAW" "$HERE/results/native-private-latest.md" "$RUNS" "$load_before" "$load_after" "$(git -C "$REPO" rev-parse --short HEAD)" <<'EOF'
+python3 - "$RAW" "$HERE/results/native-private-latest.md" "$RUNS" "$load_before" "$load_after" "$(git -C "$REPO" rev-parse --short HEAD)" "$MX" "$DOMAINS" <<'EOF'
 import statistics, sys, datetime, os
-raw, out, runs, lb, la, commit = sys.argv[1:]
+raw, out, runs, lb, la, commit, mx, domains = sys.argv[1:]
 rows = [l.rstrip("\n").split("\t") for l in open(raw) if l.strip()]
 def vals(task, tool): return [float(r[2]) for r in rows if r[0] == task and r[1] == tool]
 def med(task, tool):
@@ -139,6 +172,22 @@ for name, task, peer, label in (("control-path PMTU, too-big delivered", "pmtu",
 L.append("")
 L.append(f"Start and exit of the same binary (`mailflow --help`): {med('start', 'mailflow'):.0f} ms.")
 L.append("")
+if os.path.exists(mx):
+    m = {}
+    for line in open(mx):
+        tool, throttle, times, ok = line.rstrip("\n").split("\t")
+        wall, user, system, rss = times.split()
+        m[(tool, throttle)] = (float(wall), (float(user) + float(system)) * 1000 / int(domains), int(rss) / 1024, ok)
+    L.append(f"Test-MxPath, {domains} domains (MX, A, MTA-STS TXT and TLSA lookups, SMTP to STARTTLS each; one process per run, "
+             "start-up included):")
+    L.append("")
+    L.append("| build | throttle 1 | throttle 32 | ratio | CPU per domain 1 / 32 | peak RSS 1 / 32 | reachable 1 / 32 |")
+    L.append("| --- | --- | --- | --- | --- | --- | --- |")
+    for tool, label in (("mailflow", "this build"), ("baseline", "baseline build")):
+        if (tool, "1") in m and (tool, "32") in m:
+            a, b = m[(tool, "1")], m[(tool, "32")]
+            L.append(f"| {label} | {a[0]:.2f} s | {b[0]:.2f} s | {a[0] / b[0]:.1f}× | {a[1]:.1f} / {b[1]:.1f} ms | {a[2]:.0f} / {b[2]:.0f} MB | {a[3]} / {b[3]} |")
+    L.append("")
 L.append("| task | tool | wall ms |")
 L.append("| --- | --- | --- |")
 for task, tool in dict.fromkeys((r[0], r[1]) for r in rows):
