@@ -13,6 +13,7 @@ namespace MailFlowTools.Tests.TlsPolicy;
 /// name bytes (checked against the c_rehash links of the machine's own store), and chains built only against roots
 /// found through the index, trusted exactly when their root is in the indexed files.
 /// </summary>
+[Collection(SystemTrustCollection.Name)]
 public sealed class IndexedSystemTrustTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("mailflow-trust-").FullName;
