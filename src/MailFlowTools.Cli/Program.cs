@@ -36,6 +36,13 @@ public static class Program
             ctx.Cancel = true;
             stop.Cancel();
         });
+        // Before any TLS: a verb that judges certificates gets the indexed system trust (a process-wide switch, so
+        // here and not in RunAsync, which tests call in their own process).
+        if (args.Length > 0 && VerbRegistry.TryCreate(args[0], out var verb) && verb.JudgesCertificates)
+        {
+            MailFlowTools.Core.TlsPolicy.PlatformTrust.UseIndexedSystemTrust();
+        }
+
         try
         {
             return await RunAsync(args, stop.Token);

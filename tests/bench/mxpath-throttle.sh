@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Test-MxPath on many domains: -ThrottleLimit 32 against -ThrottleLimit 1, across round-trip times.
 #
-#   bash tests/bench/mxpath-throttle.sh [--domains 500] [--rtt "0 10 20 50"] [--no-build]
+#   bash tests/bench/mxpath-throttle.sh [--domains 500] [--rtt "0 10 20 50"] [--no-build] [--native]
 #
+# --native runs the native mailflow (out/native/mailflow, build.ps1 -Native) instead of the IL build.
 # The lab's links have no delay, so there a probe costs CPU and nothing else; real MX hosts are a
 # round trip away. The distant MX (198.51.100.35, tests/lab/wan.py) relays to the lab's Postfix and
 # holds each chunk for half the round-trip time in each direction. For every RTT this runs the same
@@ -18,12 +19,14 @@ LAB=$REPO/tests/lab/lab.sh
 DOMAINS=500
 RTTS="0 10 20 50"
 BUILD=1
+NATIVE=0
 while [ $# -gt 0 ]; do
     case $1 in
         --domains) DOMAINS=$2; shift 2 ;;
         --rtt) RTTS=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
-        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --native) NATIVE=1; shift ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -33,10 +36,19 @@ say() { printf 'mxpath-throttle: %s\n' "$*" >&2; }
 
 cd "$REPO"
 DLL=$REPO/src/MailFlowTools.Cli/bin/Release/net8.0/mailflow.dll
-if [ "$BUILD" = 1 ]; then say "building the CLI (Release)"; dotnet build src/MailFlowTools.Cli -c Release --nologo -v q -clp:ErrorsOnly >&2; fi
+CLI=(dotnet "$DLL")
+BUILD_NAME="IL build, start-up about 0.4 s"
+if [ "$NATIVE" = 1 ]; then
+    CLI=("$REPO/out/native/mailflow")
+    BUILD_NAME="native build, start-up about 0.04 s"
+    if [ "$BUILD" = 1 ]; then say "publishing the native CLI"; dotnet publish src/MailFlowTools.Cli -c Release -r linux-x64 -p:PublishAot=true -o out/native --nologo -v q >&2; fi
+    [ -x "${CLI[0]}" ] || { say "no native mailflow at ${CLI[0]} (build.ps1 -Native)"; exit 2; }
+elif [ "$BUILD" = 1 ]; then say "building the CLI (Release)"; dotnet build src/MailFlowTools.Cli -c Release --nologo -v q -clp:ErrorsOnly >&2; fi
 COMMIT=$(git rev-parse --short HEAD)
 git diff --quiet HEAD -- src 2>/dev/null || COMMIT="$COMMIT-dirty"
-OUT=$HERE/results/mxpath-throttle-$(date -u +%F)-$COMMIT.md
+SUFFIX=
+[ "$NATIVE" = 1 ] && SUFFIX=-native
+OUT=$HERE/results/mxpath-throttle$SUFFIX-$(date -u +%F)-$COMMIT.md
 WORK=$(mktemp -d)
 OWN_LAB=0
 OLD_DELAY=
@@ -55,7 +67,7 @@ seq -f 'd%04g.bulk.test' 1 "$DOMAINS" >"$WORK/near.txt"
 # run NAMES THROTTLE -> "wall_s cpu_s maxrss_mb reachable"
 run() {
     local names=$1 throttle=$2
-    /usr/bin/time -o "$WORK/time" -f '%e %U %S %M' bash "$LAB" exec dotnet "$DLL" Test-MxPath \
+    /usr/bin/time -o "$WORK/time" -f '%e %U %S %M' bash "$LAB" exec "${CLI[@]}" Test-MxPath \
         --dns-server 198.51.100.53 --throttle-limit "$throttle" --json <"$names" >"$WORK/out.json"
     local ok
     ok=$(jq -s '[.[][] | select(.Reachable == true)] | length' "$WORK/out.json")
@@ -67,7 +79,7 @@ run() {
     echo
     echo "Commit $COMMIT, $(date -u '+%F %T UTC'), $(nproc) cores, load average at start $(cut -d' ' -f1-3 /proc/loadavg)."
     echo "Each run is one \`mailflow Test-MxPath --throttle-limit N --json\` process in the lab client namespace,"
-    echo "start-up included (about 0.4 s). CPU is the CLI's user + system time; peak RSS is GNU time's maximum."
+    echo "start-up included ($BUILD_NAME). CPU is the CLI's user + system time; peak RSS is GNU time's maximum."
     echo "\"direct\" is d0001… → mx1 (no relay, no delay); the other rows are w0001… → the distant MX, whose"
     echo "relay holds each chunk for RTT/2 each way."
     echo
@@ -97,6 +109,6 @@ echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)." >>"$WORK/repor
 
 mkdir -p "$HERE/results"
 cp "$WORK/report.md" "$OUT"
-cp "$WORK/report.md" "$HERE/results/mxpath-throttle-latest.md"
+cp "$WORK/report.md" "$HERE/results/mxpath-throttle$SUFFIX-latest.md"
 cat "$OUT"
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The native mailflow against the peers where they used to answer first, paired in one run:
 #
-#   bash tests/bench/native.sh [--runs N] [--no-build]
+#   bash tests/bench/native.sh [--runs N] [--no-build] [--baseline PATH]
 #
+# --baseline PATH also runs another native mailflow (e.g. the previous commit's) on the PMTU and SMTP tasks, in the
+# same rounds, so before and after are measured in one run.
 # Each task runs mailflow and its peer alternately, N times each (default 7), inside the lab's client namespace,
 # and reports medians of wall time and peak RSS with the ratio and the issue #18 target:
 #   start and exit            mailflow --help (native)                          vs dig -v
@@ -19,11 +21,13 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 RUNS=7
 BUILD=1
+BASELINE=
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) RUNS=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
-        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --baseline) BASELINE=$2; shift 2 ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -74,10 +78,12 @@ for i in $(seq 1 "$RUNS"); do
 
     flush; one pmtu mailflow '"PathMtu": 1400' "$NATIVE" Find-MtuBlackHole 198.51.100.28 --json
     flush; one pmtu tracepath 'pmtu 1400' tracepath -n 198.51.100.28
+    if [ -n "$BASELINE" ]; then flush; one pmtu baseline '"PathMtu": 1400' "$BASELINE" Find-MtuBlackHole 198.51.100.28 --json; fi
 
     one smtp mailflow '"Stage": "RcptTo"' "$NATIVE" Get-SmtpStageTiming 198.51.100.25 --stop-after Rcpt --json
     one smtp swaks '250 2.1.5' swaks --server 198.51.100.25 --tls --quit-after RCPT --to postmaster@lab.test \
         --from probe@lab.test --helo client.lab.test --timeout 10
+    if [ -n "$BASELINE" ]; then one smtp baseline '"Stage": "RcptTo"' "$BASELINE" Get-SmtpStageTiming 198.51.100.25 --stop-after Rcpt --json; fi
 
     one dns mailflow 'LargeUdpResponsesLost' "$NATIVE" Test-EdnsReachability big.lab.test --server 198.51.100.54 --timeout-seconds 2 --json
 done
@@ -130,6 +136,10 @@ row("DNS size matrix + bisection, fragments dropped (198.51.100.54, 2 s timeout)
     lambda mw, mr, pw, pr: mw <= 2500, "(no peer: dig does not bisect)")
 lines.append("")
 iw, ir = med("startup", "mailflow-il", 2), mib(med("startup", "mailflow-il", 3))
+if pick("pmtu", "baseline", 2):
+    lines.append(f"Baseline build (`--baseline`), same rounds: control-path PMTU {med('pmtu', 'baseline', 2):.0f} ms, "
+                 f"SMTP to RCPT with STARTTLS {med('smtp', 'baseline', 2):.0f} ms.")
+    lines.append("")
 lines.append(f"For reference, the IL build's start and exit (`dotnet mailflow.dll --help`): {iw:.0f} ms, {ir:.1f} MiB.")
 lines.append("")
 lines.append("All runs (ms, KiB):")

@@ -20,4 +20,7 @@ public abstract class CliVerb
     /// (DomainName, Name, ComputerName); null when the verb's inputs are not names, so --resume does not apply.
     /// </summary>
     public virtual string? ResumeProperty => null;
+
+    /// <summary>True for verbs that judge certificate chains (STARTTLS, MTA-STS): the process then indexes the system trust instead of letting .NET load it whole.</summary>
+    public virtual bool JudgesCertificates => false;
 }

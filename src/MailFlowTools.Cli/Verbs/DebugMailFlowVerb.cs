@@ -47,6 +47,8 @@ public sealed class DebugMailFlowVerb : CliVerb
 
     public override string? ResumeProperty => nameof(MailFlowDiagnosis.DomainName);
 
+    public override bool JudgesCertificates => true;
+
     public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         var options = MailFlowDiagnosisOptions.FromParameters(DnsServer, Quick, TimeoutSeconds, TrustedRootCertificatePath);

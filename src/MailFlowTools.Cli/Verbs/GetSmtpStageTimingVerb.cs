@@ -62,6 +62,8 @@ public sealed class GetSmtpStageTimingVerb : CliVerb
 
     public override string? ResumeProperty => nameof(SmtpStageResult.ComputerName);
 
+    public override bool JudgesCertificates => true;
+
     public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         SmtpCredential? credential = null;

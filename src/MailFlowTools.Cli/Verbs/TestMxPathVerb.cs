@@ -51,6 +51,8 @@ public sealed class TestMxPathVerb : CliVerb
 
     public override string? ResumeProperty => nameof(MxPathResult.DomainName);
 
+    public override bool JudgesCertificates => true;
+
     public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         var options = MxPathOptions.FromParameters(Port, AddressFamily, ConnectTimeoutSeconds, BannerTimeoutSeconds, AllHops, Recipient, Seed, ThrottleLimit, TrustedRootCertificatePath, SkipTlsPolicy, TlsReportPath);

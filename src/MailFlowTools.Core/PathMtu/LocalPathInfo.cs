@@ -58,7 +58,7 @@ internal sealed class LocalPathInfo
             reporter.Verbose($"No route lookup for {target}: {ex.SocketErrorCode}.");
         }
 
-        RouteMtuInfo? route = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? RunIpRouteGet(target, reporter) : null;
+        RouteMtuInfo? route = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? LookUpRoute(target, reporter) : null;
         var (name, interfaceMtu) = FindInterface(localAddress, route?.Device, target.AddressFamily);
 
         int? routePmtu = route?.Mtu ?? socketMtu;
@@ -103,6 +103,12 @@ internal sealed class LocalPathInfo
 
     private static (string? Name, int? Mtu) FindInterface(string? localAddress, string? device, AddressFamily family)
     {
+        // The route named its device: that device's MTU is one file away, no need to list every interface.
+        if (device is not null && RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && ReadSysMtu(device) is { } deviceMtu and > 0)
+        {
+            return (device, deviceMtu);
+        }
+
         try
         {
             var local = localAddress is null ? null : IPAddress.Parse(localAddress);
@@ -158,6 +164,23 @@ internal sealed class LocalPathInfo
         {
             return null;
         }
+    }
+
+    /// <summary>The kernel's route to the target: over rtnetlink in this process, else from iproute2.</summary>
+    private static RouteMtuInfo? LookUpRoute(IPAddress target, IEngineReporter reporter)
+    {
+#if NET8_0_OR_GREATER
+        if (NetlinkRoute.TryGet(target, out var route))
+        {
+            reporter.Verbose("route to " + target + (route is null
+                ? ": none"
+                : ": dev " + (route.Device ?? "?")
+                    + (route.Mtu is { } mtu ? (route.Locked ? " mtu lock " : " mtu ") + mtu.ToString(CultureInfo.InvariantCulture) : string.Empty)
+                    + (route.ExpiresSeconds is { } expires ? " expires " + expires.ToString(CultureInfo.InvariantCulture) + "sec" : string.Empty)));
+            return route;
+        }
+#endif
+        return RunIpRouteGet(target, reporter);
     }
 
     private static RouteMtuInfo? RunIpRouteGet(IPAddress target, IEngineReporter reporter)

@@ -30,7 +30,7 @@ internal sealed class MtuSearchTuning
     /// <summary>Attempts per failing sweep size (first try included).</summary>
     public int SweepAttempts { get; init; } = 3;
 
-    /// <summary>ICMP probes sent back to back before a short pause (1 ms), so a burst never floods a queue.</summary>
+    /// <summary>ICMP probes sent back to back before a short pause (0.25 ms), so a burst never floods a queue.</summary>
     public int IcmpBurst { get; init; } = 16;
 
     /// <summary>Once replies have shown the round-trip time, a probe is given up after this many RTTs (but at least <see cref="MinAdaptiveWait"/>).</summary>

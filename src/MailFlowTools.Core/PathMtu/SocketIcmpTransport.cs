@@ -83,7 +83,7 @@ internal abstract class SocketIcmpTransport : IIcmpEchoTransport
             lastSend = Stopwatch.GetTimestamp();
             if ((i + 1) % _burst == 0 && i + 1 < requests.Count)
             {
-                await Task.Delay(1, cancellationToken);
+                PauseBetweenBursts();
             }
         }
 
@@ -132,6 +132,20 @@ internal abstract class SocketIcmpTransport : IIcmpEchoTransport
 
         // With the boundary known, the probes still out are not recorded: neither lost nor answered, only not waited for.
         return probes.Where(p => p.Task.IsCompleted).Select(p => p.Task.Result).ToList();
+    }
+
+    /// <summary>
+    /// The gap between bursts, kept on the clock: a timer wait of "1 ms" lasts 1–2 ms on Linux (timer tick plus a
+    /// thread-pool hop), and the five or six gaps of a first round were most of its time. A quarter millisecond
+    /// still spaces the bursts (16 probes of at most 1500 bytes each, about 100 MB/s at the most).
+    /// </summary>
+    private static void PauseBetweenBursts()
+    {
+        var until = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 4000);
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            Thread.SpinWait(20);
+        }
     }
 
     public void Dispose()

@@ -12,6 +12,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Net;
 using MailFlowTools.Core.Reporting;
+using MailFlowTools.Core.TlsPolicy;
 
 namespace MailFlowTools.Core.Smtp;
 
@@ -254,6 +255,15 @@ public sealed class SmtpConnection : IDisposable
                 certificate = new X509Certificate2(cert);
             }
 
+            // With the indexed system trust the handshake's own chain had no roots to reach: judge it here.
+            var built = false;
+            using var indexed = certificate is null ? null : PlatformTrust.BuildServerChain(certificate, chain?.ChainPolicy.ExtraStore ?? new X509Certificate2Collection(), out built);
+            if (indexed is not null)
+            {
+                errors = (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) | (built ? SslPolicyErrors.None : SslPolicyErrors.RemoteCertificateChainErrors);
+                chain = indexed;
+            }
+
             valid = errors == SslPolicyErrors.None;
             status = DescribeCertificateStatus(errors, chain);
             TlsPeerCapture.Record(cert, chain);
@@ -266,7 +276,16 @@ public sealed class SmtpConnection : IDisposable
             async token =>
             {
 #if NET8_0_OR_GREATER
-                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = targetHost, RemoteCertificateValidationCallback = Validate }, token);
+                await ssl.AuthenticateAsClientAsync(
+                    new SslClientAuthenticationOptions
+                    {
+                        TargetHost = targetHost,
+                        RemoteCertificateValidationCallback = Validate,
+                        // The indexed trust judges the chain in the callback; the handshake's own chain, built without
+                        // roots, must not go fetching issuers meanwhile.
+                        CertificateChainPolicy = PlatformTrust.IsIndexed ? new X509ChainPolicy { DisableCertificateDownloads = true } : null,
+                    },
+                    token);
 #else
                 await ssl.AuthenticateAsClientAsync(targetHost);
 #endif

@@ -79,6 +79,13 @@ internal static class SmtpWarmup
 #if NET8_0_OR_GREATER
     private static void LoadTrustStore()
     {
+        if (TlsPolicy.PlatformTrust.IsIndexed)
+        {
+            // The index of the system trust (milliseconds), not .NET's copy of the store, judges the chain.
+            TlsPolicy.PlatformTrust.Warm();
+            return;
+        }
+
         try
         {
             using var store = new System.Security.Cryptography.X509Certificates.X509Store(System.Security.Cryptography.X509Certificates.StoreName.Root, System.Security.Cryptography.X509Certificates.StoreLocation.LocalMachine);

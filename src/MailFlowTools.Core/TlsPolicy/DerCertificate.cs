@@ -13,6 +13,19 @@ public static class DerCertificate
 {
     private const string SubjectAltNameOid = "2.5.29.17";
 
+    /// <summary>The n-th field after the optional version (0 serial, 1 signature, 2 issuer, 3 validity, 4 subject), a SEQUENCE.</summary>
+    private static byte[]? TbsField(byte[] certificate, int position)
+    {
+        var tbs = TbsFields(certificate);
+        if (tbs is null)
+        {
+            return null;
+        }
+
+        var index = (tbs.Count > 0 && tbs[0].Tag == 0xA0 ? 1 : 0) + position;
+        return index < tbs.Count && tbs[index].Tag == 0x30 ? Slice(certificate, tbs[index].Start, tbs[index].End - tbs[index].Start) : null;
+    }
+
     /// <summary>The DER of tbsCertificate.subjectPublicKeyInfo, or null when the certificate does not parse.</summary>
     public static byte[]? SubjectPublicKeyInfo(byte[] certificate)
     {
@@ -32,6 +45,12 @@ public static class DerCertificate
 
         return Slice(certificate, tbs[index].Start, tbs[index].End - tbs[index].Start);
     }
+
+    /// <summary>The DER of tbsCertificate.issuer (a Name), or null when the certificate does not parse.</summary>
+    public static byte[]? IssuerName(byte[] certificate) => TbsField(certificate, 2);
+
+    /// <summary>The DER of tbsCertificate.subject (a Name), or null when the certificate does not parse.</summary>
+    public static byte[]? SubjectName(byte[] certificate) => TbsField(certificate, 4);
 
     /// <summary>The dNSName entries of the subjectAltName extension, in order (empty when there are none).</summary>
     public static IReadOnlyList<string> DnsNames(byte[] certificate)

@@ -53,7 +53,13 @@ public static class MtaStsFetcher
             AllowAutoRedirect = false,
             UseCookies = false,
             MaxResponseHeadersLength = 16,
-            SslOptions = new System.Net.Security.SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, cert, chain, _) => Validate(cert, chain) },
+            SslOptions = new System.Net.Security.SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, cert, chain, _) => Validate(cert, chain),
+                // With the indexed system trust the check above builds the chain; the handshake's own has no roots
+                // and must not fetch issuers meanwhile.
+                CertificateChainPolicy = PlatformTrust.IsIndexed ? new X509ChainPolicy { DisableCertificateDownloads = true } : null,
+            },
         };
         if (connectTo is not null)
         {

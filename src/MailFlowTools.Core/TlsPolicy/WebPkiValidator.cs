@@ -49,9 +49,9 @@ public static class WebPkiValidator
         {
             intermediates.AddRange(chain.Skip(1).Select(c => new X509Certificate2(c)));
             roots.AddRange(extraRoots.Select(c => new X509Certificate2(c)));
-            using (var platform = NewChain(intermediates, Array.Empty<X509Certificate2>(), allowUnknownRoot: false))
+            using (var platform = PlatformChain(leaf, intermediates, out var platformBuilt))
             {
-                if (platform.Build(leaf))
+                if (platformBuilt)
                 {
                     return (true, "trusted by the platform's roots");
                 }
@@ -87,6 +87,25 @@ public static class WebPkiValidator
                 c.Dispose();
             }
         }
+    }
+
+    /// <summary>The chain against the platform's roots (the indexed system trust where the process uses it), built.</summary>
+    private static X509Chain PlatformChain(X509Certificate2 leaf, List<X509Certificate2> intermediates, out bool built)
+    {
+        var extra = new X509Certificate2Collection(intermediates.ToArray());
+        var indexed = PlatformTrust.BuildChain(leaf, extra, out built, policy =>
+        {
+            policy.RevocationMode = X509RevocationMode.NoCheck;
+            policy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;
+        });
+        if (indexed is not null)
+        {
+            return indexed;
+        }
+
+        var chain = NewChain(intermediates, Array.Empty<X509Certificate2>(), allowUnknownRoot: false);
+        built = chain.Build(leaf);
+        return chain;
     }
 
     private static X509Chain NewChain(IEnumerable<X509Certificate2> intermediates, IEnumerable<X509Certificate2> roots, bool allowUnknownRoot)

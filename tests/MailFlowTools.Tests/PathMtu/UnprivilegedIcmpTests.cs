@@ -62,4 +62,13 @@ public sealed class UnprivilegedIcmpTests : IClassFixture<PrivateMtuTopology>
         var filtered = result.GetProperty("Findings").EnumerateArray().Single(f => f.GetProperty("Code").GetString() == "IcmpFiltered");
         Assert.Equal(PrivateMtuTopology.EchoFilter, filtered.GetProperty("Evidence").GetProperty("LargestEchoThatCrossed").GetInt32());
     }
+
+    [MailFlowTools.Tests.Lab.LabTheory]
+    [InlineData(PrivateMtuTopology.ControlV4)]
+    [InlineData(PrivateMtuTopology.ControlV6)]
+    public void The_route_lookup_over_rtnetlink_answers_as_ip_route_get_does(string address)
+    {
+        Assert.SkipWhen(topology.SkipReason is not null, topology.SkipReason ?? string.Empty);
+        NetlinkRouteTests.CompareWithIproute(topology, address);
+    }
 }
