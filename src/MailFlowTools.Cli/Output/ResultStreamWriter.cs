@@ -3,6 +3,7 @@ using System.Buffers;
 using System.IO;
 using System.Text;
 using System.Threading;
+using System.Threading.Tasks;
 using MailFlowTools.Cli.Streaming;
 using MailFlowTools.Core.Findings;
 using MailFlowTools.Core.Reporting;
@@ -62,6 +63,15 @@ public sealed class ResultStreamWriter
 
     /// <summary>Some result had a Warning or Error finding (exit code 1).</summary>
     public bool ProblemFound => Volatile.Read(ref _problemFound) != 0;
+
+    /// <summary>Builds the JSON metadata of a verb's result type on the thread pool, while its first probe runs.</summary>
+    public void Prepare(Type resultType)
+    {
+        if (_mode is OutputMode.Json or OutputMode.JsonLines)
+        {
+            _ = Task.Run(() => JsonOutput.Prepare(resultType));
+        }
+    }
 
     public void Write(object result)
     {

@@ -53,6 +53,7 @@ public sealed class TestMxPathVerb : CliVerb
 
     public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
     {
+        context.PrepareOutput(typeof(MxPathResult));
         var options = MxPathOptions.FromParameters(Port, AddressFamily, ConnectTimeoutSeconds, BannerTimeoutSeconds, AllHops, Recipient, Seed, ThrottleLimit, TrustedRootCertificatePath, SkipTlsPolicy, TlsReportPath);
         MxPathEngine.Validate(options);
         var domains = DomainName.Length > 0
