@@ -48,9 +48,6 @@ public sealed class MxPathEngine
     public static async Task<MxPathEngine> CreateAsync(IReadOnlyList<string>? dnsServers, IEngineReporter reporter, CancellationToken cancellationToken)
     {
         var resolver = await DnsMxPathResolver.CreateAsync(dnsServers, cancellationToken);
-
-        // Every hop is an SMTP session with STARTTLS: warm that path up while the first domain resolves.
-        Smtp.SmtpWarmup.StartEarly(tls: true);
         return new MxPathEngine(resolver, new SmtpHopProber(reporter), reporter, new LiveTlsPolicySource(resolver.Servers));
     }
 

@@ -15,44 +15,10 @@ namespace MailFlowTools.Core.Smtp;
 /// </summary>
 internal static class SmtpWarmup
 {
-    private static readonly object Gate = new();
     private static int _done;
     private static int _tlsDone;
-    private static Task? _early;
-
-    /// <summary>
-    /// Starts the warm-up now, in the background, for a run whose first session comes after other work (a batch
-    /// resolving its first domain): the warm-up overlaps that work instead of delaying the first session by its
-    /// whole length. The first session still waits for it to end, so its stages stay clean of JIT time.
-    /// </summary>
-    public static void StartEarly(bool tls)
-    {
-        lock (Gate)
-        {
-            _early ??= Task.Run(() => RunOnceCoreAsync(tls, CancellationToken.None));
-        }
-    }
 
     public static async Task RunOnceAsync(bool tls, CancellationToken ct)
-    {
-        var early = Volatile.Read(ref _early);
-        if (early is not null && !early.IsCompleted)
-        {
-            // Bounded by the warm-up's own timeouts; Ctrl+C still ends the wait at once.
-            using var stop = new CancellationTokenSource();
-            using (ct.Register(() => stop.Cancel()))
-            {
-                await Task.WhenAny(early, Task.Delay(Timeout.Infinite, stop.Token));
-                stop.Cancel();
-            }
-
-            ct.ThrowIfCancellationRequested();
-        }
-
-        await RunOnceCoreAsync(tls, ct);
-    }
-
-    private static async Task RunOnceCoreAsync(bool tls, CancellationToken ct)
     {
 #if NET8_0_OR_GREATER
         if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
