@@ -124,6 +124,12 @@ public sealed class TestMxPathCommand : AsyncCmdlet
 
     protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
+        // BeginProcessing could not run the test (no DNS server here): it said so once; the input is not tested.
+        if (_queue is null)
+        {
+            return;
+        }
+
         foreach (var input in DomainName)
         {
             if (!MxPathInput.TryNormalize(input, out var domain, out var error))
@@ -140,7 +146,7 @@ public sealed class TestMxPathCommand : AsyncCmdlet
                 try
                 {
                     // Waits (while earlier results are written) when every worker is busy and the queue is full.
-                    await _queue!.Writer.WriteAsync(domain, cancellationToken);
+                    await _queue.Writer.WriteAsync(domain, cancellationToken);
                 }
                 catch (ChannelClosedException)
                 {
@@ -153,7 +159,12 @@ public sealed class TestMxPathCommand : AsyncCmdlet
 
     protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
-        _queue!.Writer.TryComplete();
+        if (_queue is null)
+        {
+            return;
+        }
+
+        _queue.Writer.TryComplete();
         try
         {
             await _workers!;
