@@ -144,7 +144,7 @@ public static class Program
                 run.Cancel();
             });
             var batch = new BatchSettings { Ordered = switches.Ordered, Resume = resume, Summary = summary };
-            context = new CliContext(reporter, Emit, EmitError, Console.In, Console.IsInputRedirected, batch);
+            context = new CliContext(reporter, Emit, EmitError, Console.In, Console.IsInputRedirected, batch) { PrepareOutput = writer.Prepare };
 
             // On the thread pool: some waits (console input) block synchronously, and Ctrl+C must still win.
             var work = Task.Run(() => verb.RunAsync(context, run.Token), CancellationToken.None);

@@ -95,6 +95,12 @@ public abstract class AsyncCmdlet : PSCmdlet, IEngineReporter, IDisposable
         });
     }
 
+    /// <summary>
+    /// Starts work that outlives this call (workers fed by ProcessRecord): what it emits is kept, in a bounded queue
+    /// that makes it wait when full, and written during the next ProcessRecord or EndProcessing. Stopping cancels it.
+    /// </summary>
+    protected Task StartBackground(Func<CancellationToken, Task> work) => _dispatcher.StartKept(work);
+
     protected void EmitError(MailFlowException exception) => _dispatcher.Post(() => WriteError(ToErrorRecord(exception)));
 
     private void RunOnPipeline(Func<CancellationToken, Task> work)

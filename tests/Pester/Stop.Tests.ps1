@@ -69,6 +69,31 @@ Describe 'Stop without the lab' {
         }
     }
 
+    It 'Test-MxPath probing while its input still comes (a DNS server on loopback that never answers): stopped within 250 ms' {
+        # The names are being tested by the workers between inputs, while the command upstream waits: the stop
+        # must reach those workers too, not only a ProcessRecord in progress.
+        $silent = [System.Net.Sockets.UdpClient]::new([System.Net.IPEndPoint]::new([System.Net.IPAddress]::Loopback, 0))
+        try {
+            $port = $silent.Client.LocalEndPoint.Port
+            $shell = [powershell]::Create()
+            $null = $shell.AddCommand('Import-Module').AddArgument($modulePath).Invoke()
+            $shell.Commands.Clear()
+            $null = $shell.AddScript("& { 'a.nosuch.test'; 'b.nosuch.test'; Start-Sleep -Seconds 60; 'c.nosuch.test' } | Test-MxPath -DnsServer 127.0.0.1:$port")
+            $async = $shell.BeginInvoke()
+            Start-Sleep -Milliseconds 1500
+            $running = -not $async.IsCompleted
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            $shell.Stop()
+            $clock.Stop()
+            try { $null = $shell.EndInvoke($async) } catch { }
+            $run = [pscustomobject]@{ Shell = $shell; WasRunning = $running; StopMs = $clock.Elapsed.TotalMilliseconds; State = "$($shell.InvocationStateInfo.State)" }
+            Assert-StoppedPromptly $run 'Test-MxPath (piped, loopback DNS)'
+        }
+        finally {
+            $silent.Dispose()
+        }
+    }
+
     It 'Resolve-SmtpStatus in the middle of 300,000 inputs: stopped within 250 ms' {
         $inputs = [System.Linq.Enumerable]::ToArray([System.Linq.Enumerable]::Repeat([string] '451 4.4.0 Primary target IP address responded with: "421 4.4.2 Connection dropped."', 300000))
         $run = Stop-MidProbe Resolve-SmtpStatus @(, $inputs) @{} -AfterMs 500

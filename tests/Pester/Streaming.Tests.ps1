@@ -71,9 +71,27 @@ Describe "Streaming against the lab$LabSkipNote" -Skip:$NoLab {
         $run.Growth | Should -BeLessThan (0.5 * $perResult * 1000)
     }
 
+    It 'Test-MxPath writes its first results while its input is still coming' {
+        # Two names, a pause, one name, a pause, the last name: the first two are tested during the first pause and
+        # their results come out with the next input, well before the last name is produced.
+        $state = @{ LastInputAt = $null; Arrivals = [System.Collections.Generic.List[datetime]]::new() }
+        & {
+            'early1.nosuch.test'; 'early2.nosuch.test'
+            Start-Sleep -Seconds 4
+            'middle.nosuch.test'
+            Start-Sleep -Seconds 2
+            $state.LastInputAt = [datetime]::UtcNow
+            'late.nosuch.test'
+        } | Test-MxPath -DnsServer 198.51.100.56 -ThrottleLimit 4 | ForEach-Object { $state.Arrivals.Add([datetime]::UtcNow) }
+        Write-Host ('Test-MxPath: first result {0:0.0} s before the last input' -f ($state.LastInputAt - $state.Arrivals[0]).TotalSeconds)
+        $state.Arrivals.Count | Should -Be 4
+        $state.Arrivals[0] | Should -BeLessThan $state.LastInputAt
+        $state.Arrivals[1] | Should -BeLessThan $state.LastInputAt
+    }
+
     It 'Test-MxPath over 12,000 piped names that do not exist: results are written as they complete, not held' {
-        # Test-MxPath gathers its input names (small strings) and then tests up to -ThrottleLimit at once; its
-        # results leave one by one, so the live heap does not grow with the number of results.
+        # Test-MxPath tests names as they come, up to -ThrottleLimit at once, and remembers only the names (small
+        # strings, for repeats); its results leave one by one, so the live heap does not grow with their number.
         $command = 'Test-MxPath'; $parameters = @{ DnsServer = '198.51.100.56'; ThrottleLimit = 8 }
         $makeInput = { param($i) 'mx{0}.nosuch.test' -f $i }
         $perResult = Measure-HeldBytesPerResult $command $parameters $makeInput 1000

@@ -4,6 +4,7 @@
 #
 #   bash tests/bench/streaming.sh [--sizes "10000 100000 1000000"] [--before-max 100000] [--lab-names 5000]
 #                                 [--throttle 8] [--before-dll PATH --before-label TEXT] [--no-build]
+#   MAILFLOW_CLI=out/native/mailflow bash tests/bench/streaming.sh …   (also the native mailflow, build.ps1 -Native)
 #
 # Generated names (s<N>.nosuch.test) do not exist: the lab's Unbound (198.51.100.56) answers NXDOMAIN, so each
 # result is small and the run measures the CLI, not the network. The lab's names are d0001…d<N>.bulk.test
@@ -14,6 +15,9 @@
 # start-up included; CPU is user + system seconds (the fairer figure on a loaded, shared machine). main's build
 # holds every result, so it runs only up to --before-max names (at 10 KB a name a million would need ~10 GB).
 # "main" is built from `git archive main` in a temporary directory (or given: --before-dll, --before-label).
+# With MAILFLOW_CLI naming this tree's native mailflow (Native AOT), every row of this tree's IL build gets a native
+# row beside it (the Build column says "native"); the native build starts without JIT, which is most of the time to
+# the first result of the IL build.
 # Writes tests/bench/results/streaming-<date>-<commit>.md and streaming-latest.md. Nothing here asserts.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,10 +38,12 @@ while [ $# -gt 0 ]; do
         --before-dll) BEFORE_DLL=$2; shift 2 ;;
         --before-label) BEFORE_LABEL=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
-        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
+NATIVE=${MAILFLOW_CLI:-}
+[ -z "$NATIVE" ] || [ -x "$NATIVE" ] || { echo "MAILFLOW_CLI is not an executable: $NATIVE" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "must run as root (the lab uses network namespaces)" >&2; exit 2; }
 [ "$LAB_NAMES" -le 5000 ] || { echo "the lab has 5000 d-names in bulk.test (0 skips them)" >&2; exit 2; }
 ip netns list | grep -q '^mfl-client' || { echo "the lab is not up (tests/lab/lab.sh up)" >&2; exit 2; }
@@ -60,14 +66,15 @@ git diff --quiet HEAD -- src 2>/dev/null || COMMIT="$COMMIT-dirty"
 MAIN=${BEFORE_LABEL:-$(git rev-parse --short main)}
 OUT=$HERE/results/streaming-$(date -u +%F)-$COMMIT.md
 
-# measure DLL MODE NAMES-FILE DNS WORK THROTTLE -> "names wall_s first_s peak_mb results exit cpu_s"
+# measure DLL-OR-EXECUTABLE MODE NAMES-FILE DNS WORK THROTTLE -> "names wall_s first_s peak_mb results exit cpu_s"
 measure() {
     python3 - "$@" <<'PY'
 import subprocess, sys, time
 dll, mode, names, dns, work = sys.argv[1:6]
 count = sum(1 for _ in open(names))
-cmd = ['/usr/bin/time', '-o', work + '/time', '-f', '%e %M %U %S', 'ip', 'netns', 'exec', 'mfl-client',
-       'dotnet', dll, 'Test-MxPath', '--dns-server', dns, '--throttle-limit', sys.argv[6], mode]
+program = ['dotnet', dll] if dll.endswith('.dll') else [dll]
+cmd = ['/usr/bin/time', '-o', work + '/time', '-f', '%e %M %U %S', 'ip', 'netns', 'exec', 'mfl-client'] + program + [
+       'Test-MxPath', '--dns-server', dns, '--throttle-limit', sys.argv[6], mode]
 start = time.monotonic()
 with open(names, 'rb') as stdin, open(work + '/stderr', 'wb') as stderr:
     p = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=stderr)
@@ -98,6 +105,10 @@ run() { # LABEL BUILD DLL MODE NAMES DNS
     rows+=("$(awk -v l="$label" -v b="$build" -v mo="$mode" -v n="$n" -v w="$wall" -v f="$first" -v r="$rss" -v res="$results" -v c="$code" -v cpu="$cpu" \
         'BEGIN { printf "| %s | %s | %s | %d | %.1f s | %.0f | %s s | %s s | %s MB | %d | %s |", l, b, mo, n, w, n / w, cpu, f, r, res, c }')")
     say "  -> ${rows[-1]}"
+    # This tree's IL row gets its native twin.
+    if [ -n "$NATIVE" ] && [ "$dll" = "$AFTER_DLL" ]; then
+        run "$label" "$build native" "$NATIVE" "$mode" "$names" "$dns"
+    fi
 }
 
 if [ "$LAB_NAMES" -gt 0 ]; then
@@ -125,6 +136,8 @@ done
     echo "peak memory is GNU time's maximum resident set; exit 1 is expected (every NXDOMAIN name is an Error finding)."
     echo "main's build runs up to $BEFORE_MAX names: it holds every result until the end."
     echo
+    [ -z "$NATIVE" ] || echo "Native rows: \`$NATIVE\` (Native AOT, linux-x64), the same tree as the IL rows above them."
+    [ -z "$NATIVE" ] || echo
     echo "| Names | Build | Output | Count | Wall | Names/s | CPU | First result | Peak memory | Results | Exit |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${rows[@]}"

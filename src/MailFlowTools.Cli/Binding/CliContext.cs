@@ -34,6 +34,9 @@ public sealed class CliContext
 
     public TextReader StandardInput { get; }
 
+    /// <summary>Prepares the output for results of this type ahead of the first (the JSON metadata, in the background).</summary>
+    public Action<Type> PrepareOutput { get; init; } = _ => { };
+
     public bool StandardInputRedirected { get; }
 
     /// <summary>Order, --resume and the counters for the batch this run's targets go through.</summary>

@@ -1,9 +1,9 @@
 using System;
 using System.Buffers;
 using System.IO;
-using System.Linq;
 using System.Text;
-using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
 using MailFlowTools.Cli.Streaming;
 using MailFlowTools.Core.Findings;
 using MailFlowTools.Core.Reporting;
@@ -11,23 +11,40 @@ using MailFlowTools.Core.Reporting;
 namespace MailFlowTools.Cli.Output;
 
 /// <summary>
-/// Writes each result to standard output the moment it is handed over, and keeps none of them: text blocks,
-/// elements of one JSON array, or JSON lines, each flushed whole. After <see cref="Close"/> (the run ended or was
-/// interrupted) nothing more is written, so the array is closed and no line is cut in half. Thread-safe.
+/// Writes each result to standard output soon after it is handed over, and keeps none of them: text blocks,
+/// elements of one JSON array, or JSON lines, always whole. A result that comes after a quiet spell goes out at
+/// once; results that come close together are written together, at most <see cref="FlushInterval"/> later, so a
+/// busy batch makes a few writes a second instead of one per result. After <see cref="Close"/> (the run ended or
+/// was interrupted) what was handed over is written, the array is closed and nothing more is written. Thread-safe.
 /// </summary>
 public sealed class ResultStreamWriter
 {
-    private static readonly byte[] NewLine = { (byte)'\n' };
+    /// <summary>The longest a result waits for company before it is written.</summary>
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Pending bytes that are written at once, however recent the last write (and where writers wait on a slow reader).</summary>
+    public const int FlushBytes = 64 * 1024;
+
+    private static readonly byte[] LineBreak = Encoding.UTF8.GetBytes(Environment.NewLine);
+
+    [ThreadStatic]
+    private static ResultEncoder? t_encoder;
 
     private readonly object _gate = new();
+    private readonly object _sendGate = new();
     private readonly Stream _output;
     private readonly OutputMode _mode;
     private readonly Func<SecretRedactor> _secrets;
     private readonly Action _outputGone;
-    private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
-    private readonly Utf8JsonWriter _json;
+    private readonly Timer _timer;
+    private ArrayBufferWriter<byte> _pending = new(FlushBytes);
+    private ArrayBufferWriter<byte> _sending = new(FlushBytes);
     private long _written;
+    private long _lastSend = -1;
+    private bool _timerArmed;
     private bool _closed;
+    private bool _gone;
+    private int _problemFound;
 
     /// <param name="output">Standard output, or any stream.</param>
     /// <param name="secrets">Masks registered secrets in everything written (read per result: a verb registers them after start).</param>
@@ -38,17 +55,45 @@ public sealed class ResultStreamWriter
         _mode = mode;
         _secrets = secrets;
         _outputGone = outputGone;
-        _json = new Utf8JsonWriter(_buffer, mode == OutputMode.Json ? JsonOutput.ArrayWriterOptions : JsonOutput.LineWriterOptions);
+        _timer = new Timer(_ => SendPending(fromTimer: true));
     }
 
-    /// <summary>Results written so far.</summary>
+    /// <summary>Results handed over so far (written, or about to be).</summary>
     public long Written { get { lock (_gate) { return _written; } } }
 
     /// <summary>Some result had a Warning or Error finding (exit code 1).</summary>
-    public bool ProblemFound { get; private set; }
+    public bool ProblemFound => Volatile.Read(ref _problemFound) != 0;
+
+    /// <summary>Builds the JSON metadata of a verb's result type on the thread pool, while its first probe runs.</summary>
+    public void Prepare(Type resultType)
+    {
+        if (_mode is OutputMode.Json or OutputMode.JsonLines)
+        {
+            _ = Task.Run(() => JsonOutput.Prepare(resultType));
+        }
+    }
 
     public void Write(object result)
     {
+        if (Volatile.Read(ref _closed))
+        {
+            return;
+        }
+
+        if (result is IHasFindings withFindings && HasProblem(withFindings))
+        {
+            Volatile.Write(ref _problemFound, 1);
+        }
+
+        // Encoded outside the lock, on the worker's own encoder: only the copy below is serial.
+        var encoder = t_encoder;
+        if (encoder is null || encoder.Mode != _mode)
+        {
+            encoder = t_encoder = new ResultEncoder(_mode);
+        }
+
+        var bytes = encoder.Encode(result, _secrets());
+        bool sendNow;
         lock (_gate)
         {
             if (_closed)
@@ -56,106 +101,130 @@ public sealed class ResultStreamWriter
                 return;
             }
 
-            if (result is IHasFindings withFindings && withFindings.Findings.Any(f => f.IsProblem))
+            if (_written > 0 || _mode == OutputMode.Json)
             {
-                ProblemFound = true;
+                _pending.Write(Separator(_written == 0));
             }
 
-            switch (_mode)
-            {
-                case OutputMode.Json:
-                    if (_written == 0)
-                    {
-                        _json.WriteStartArray();
-                    }
-
-                    JsonOutput.WriteResult(_json, result);
-                    _json.Flush();
-                    break;
-                case OutputMode.JsonLines:
-                    _json.Reset(_buffer);
-                    JsonOutput.WriteResult(_json, result);
-                    _json.Flush();
-                    _buffer.Write(NewLine);
-                    break;
-                default:
-                    var text = new StringWriter();
-                    if (_written > 0)
-                    {
-                        text.WriteLine();
-                    }
-
-                    TextOutput.Write(text, new[] { result });
-                    Encode(text.ToString());
-                    break;
-            }
-
+            _pending.Write(bytes);
             _written++;
-            Send();
+            var quiet = _lastSend < 0 || Environment.TickCount64 - _lastSend >= FlushInterval.TotalMilliseconds;
+            sendNow = quiet || _pending.WrittenCount >= FlushBytes;
+            if (!sendNow && !_timerArmed)
+            {
+                _timerArmed = true;
+                _timer.Change(FlushInterval, Timeout.InfiniteTimeSpan);
+            }
         }
-    }
 
-    /// <summary>Ends the output (closes the JSON array; an empty run's --json is "[]"). Later writes are dropped.</summary>
-    public void Close()
-    {
-        lock (_gate)
+        if (sendNow)
         {
-            if (_closed)
-            {
-                return;
-            }
-
-            if (_mode == OutputMode.Json)
-            {
-                if (_written == 0)
-                {
-                    _json.WriteStartArray();
-                }
-
-                _json.WriteEndArray();
-                _json.Flush();
-                _buffer.Write(NewLine);
-                Send();
-            }
-
-            _closed = true;
-            _json.Dispose();
+            SendPending(fromTimer: false);
         }
     }
 
-    private void Encode(string text)
-    {
-        var bytes = Encoding.UTF8.GetBytes(text);
-        _buffer.Write(bytes);
-    }
-
-    // One write and one flush per result: a reader (jq, a log shipper, Ctrl+C) never sees half of one.
-    private void Send()
+    /// <summary>Writes what is pending and ends the output (closes the JSON array; an empty run's --json is "[]"). Later writes are dropped.</summary>
+    public void Close()
     {
         try
         {
-            var secrets = _secrets();
-            if (secrets.IsEmpty)
+            lock (_sendGate)
             {
-                _output.Write(_buffer.WrittenSpan);
+                lock (_gate)
+                {
+                    if (_closed)
+                    {
+                        return;
+                    }
+
+                    if (_mode == OutputMode.Json)
+                    {
+                        _pending.Write(_written == 0 ? "[]"u8 : "\n]"u8);
+                        _pending.Write("\n"u8);
+                    }
+
+                    Volatile.Write(ref _closed, true);
+                }
+
+                SendLocked();
             }
-            else
+        }
+        finally
+        {
+            _timer.Dispose();
+        }
+    }
+
+    private static bool HasProblem(IHasFindings result)
+    {
+        foreach (var finding in result.Findings)
+        {
+            if (finding.IsProblem)
             {
-                var masked = secrets.Scrub(Encoding.UTF8.GetString(_buffer.WrittenSpan)) ?? string.Empty;
-                _output.Write(Encoding.UTF8.GetBytes(masked));
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private ReadOnlySpan<byte> Separator(bool first) => _mode switch
+    {
+        OutputMode.Json => first ? "["u8 : ","u8,
+        OutputMode.JsonLines => ReadOnlySpan<byte>.Empty,
+        _ => LineBreak,
+    };
+
+    private void SendPending(bool fromTimer)
+    {
+        lock (_sendGate)
+        {
+            if (fromTimer)
+            {
+                lock (_gate)
+                {
+                    _timerArmed = false;
+                }
             }
 
+            SendLocked();
+        }
+    }
+
+    // Under _sendGate, so chunks leave in the order they were taken. Whole results only: a reader (jq, a log
+    // shipper, Ctrl+C) never sees half of one.
+    private void SendLocked()
+    {
+        lock (_gate)
+        {
+            if (_pending.WrittenCount == 0 || _gone)
+            {
+                return;
+            }
+
+            (_pending, _sending) = (_sending, _pending);
+            _lastSend = Environment.TickCount64;
+        }
+
+        try
+        {
+            _output.Write(_sending.WrittenSpan);
             _output.Flush();
         }
         catch (IOException)
         {
             // The reader went away (`| head`): stop writing and let the run end.
-            _closed = true;
+            lock (_gate)
+            {
+                _gone = true;
+                Volatile.Write(ref _closed, true);
+            }
+
             _outputGone();
         }
         finally
         {
-            _buffer.ResetWrittenCount();
+            _sending.ResetWrittenCount();
         }
     }
 }

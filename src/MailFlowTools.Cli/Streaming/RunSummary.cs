@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using System.Threading;
 
 namespace MailFlowTools.Cli.Streaming;
 
@@ -23,38 +24,39 @@ public sealed class RunSummary
     private long _results;
     private long _errors;
 
-    public long Read { get { lock (_gate) { return _read; } } }
+    // Counters without a lock: several are touched per target, from every worker at once.
+    public long Read => Interlocked.Read(ref _read);
 
-    public long Finished { get { lock (_gate) { return _finished; } } }
+    public long Finished => Interlocked.Read(ref _finished);
 
-    public long Skipped { get { lock (_gate) { return _skipped; } } }
+    public long Skipped => Interlocked.Read(ref _skipped);
 
-    public long Results { get { lock (_gate) { return _results; } } }
+    public long Results => Interlocked.Read(ref _results);
 
-    public long Errors { get { lock (_gate) { return _errors; } } }
+    public long Errors => Interlocked.Read(ref _errors);
 
-    public void TargetRead() { lock (_gate) { _read++; } }
+    public void TargetRead() => Interlocked.Increment(ref _read);
 
-    public void TargetFinished() { lock (_gate) { _finished++; } }
+    public void TargetFinished() => Interlocked.Increment(ref _finished);
 
     /// <summary>Already in the --resume file.</summary>
-    public void TargetSkipped() { lock (_gate) { _skipped++; } }
+    public void TargetSkipped() => Interlocked.Increment(ref _skipped);
 
     /// <summary>Given again shortly after its first appearance; tested once.</summary>
-    public void TargetRepeated() { lock (_gate) { _repeated++; } }
+    public void TargetRepeated() => Interlocked.Increment(ref _repeated);
 
     public void Result(object result)
     {
         var verdict = ResultVerdict.Of(result);
+        Interlocked.Increment(ref _results);
         lock (_gate)
         {
-            _results++;
             _verdicts.TryGetValue(verdict, out var count);
             _verdicts[verdict] = count + 1;
         }
     }
 
-    public void Error() { lock (_gate) { _errors++; } }
+    public void Error() => Interlocked.Increment(ref _errors);
 
     /// <summary>
     /// One line; "mailflow summary:", not "mailflow: ", which starts error lines only. E.g. "mailflow summary: 10000 targets read, 10000 finished, 0 skipped, 0 repeated;

@@ -1,8 +1,11 @@
 using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Cli.Binding;
 using MailFlowTools.Cli.Streaming;
+using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.MxPath;
 
 namespace MailFlowTools.Cli.Verbs;
@@ -55,6 +58,7 @@ public sealed class TestMxPathVerb : CliVerb
 
     public override async Task RunAsync(CliContext context, CancellationToken cancellationToken)
     {
+        context.PrepareOutput(typeof(MxPathResult));
         var options = MxPathOptions.FromParameters(Port, AddressFamily, ConnectTimeoutSeconds, BannerTimeoutSeconds, AllHops, Recipient, Seed, ThrottleLimit, TrustedRootCertificatePath, SkipTlsPolicy, TlsReportPath);
         MxPathEngine.Validate(options);
         var domains = DomainName.Length > 0
@@ -63,21 +67,32 @@ public sealed class TestMxPathVerb : CliVerb
 
         var engine = await MxPathEngine.CreateAsync(DnsServer, context.Reporter, cancellationToken);
         var batch = engine.StartBatch(options);
-        var plan = new TargetPlan<string>(async (input, emit, ct) =>
+        var plan = new TargetPlan<NormalizedName>(async (name, emit, ct) =>
         {
-            if (!MxPathInput.TryNormalize(input, out var domain, out var error))
+            if (name.Error is not null)
             {
-                throw error!;
+                throw name.Error;
             }
 
-            emit(await batch.TestAsync(domain, ct));
+            emit(await batch.TestAsync(name.Domain, ct));
         })
         {
             Concurrency = options.ThrottleLimit,
-            KeyOf = input => MxPathInput.TryNormalize(input, out var domain, out _) ? domain : null,
+            KeyOf = name => name.Error is null ? name.Domain : null,
         };
 
-        await TargetPipeline.RunAsync(context, domains, plan, cancellationToken);
+        await TargetPipeline.RunAsync(context, Normalize(domains, cancellationToken), plan, cancellationToken);
         batch.Finish(context.EmitError);
     }
+
+    // Normalised once, as read: the key for repeats and --resume and the name the probe tests are the same string.
+    private static async IAsyncEnumerable<NormalizedName> Normalize(IAsyncEnumerable<string> inputs, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var input in inputs.WithCancellation(cancellationToken))
+        {
+            yield return MxPathInput.TryNormalize(input, out var domain, out var error) ? new NormalizedName(domain, null) : new NormalizedName(input, error);
+        }
+    }
+
+    private sealed record NormalizedName(string Domain, MailFlowException? Error);
 }

@@ -21,6 +21,7 @@ public sealed class PipelineDispatcher : IDisposable
 
     private readonly CancellationTokenSource _stop = new();
     private BlockingCollection<Action>? _current;
+    private BlockingCollection<Action>? _kept;
     private int _pipelineThreadId = -1;
 
     /// <summary>Cancelled by <see cref="Stop"/> (StopProcessing / Ctrl+C). Distinct from any probe timeout.</summary>
@@ -46,7 +47,7 @@ public sealed class PipelineDispatcher : IDisposable
             return;
         }
 
-        var queue = Volatile.Read(ref _current);
+        var queue = Volatile.Read(ref _kept) ?? Volatile.Read(ref _current);
         if (queue is null)
         {
             return;
@@ -67,6 +68,25 @@ public sealed class PipelineDispatcher : IDisposable
     }
 
     /// <summary>
+    /// Start <paramref name="work"/> on the thread pool to run across several <see cref="Run"/> calls (workers that
+    /// live from BeginProcessing to EndProcessing). From now on what any work posts is kept between runs, in a queue
+    /// of <see cref="QueueCapacity"/> that makes the posting thread wait when full, and each <see cref="Run"/> pumps
+    /// it: results of the background work come out during the next ProcessRecord or EndProcessing. Stopping
+    /// cancels the work and drops what is queued.
+    /// </summary>
+    public Task StartKept(Func<CancellationToken, Task> work)
+    {
+        if (work is null)
+        {
+            throw new ArgumentNullException(nameof(work));
+        }
+
+        _stop.Token.ThrowIfCancellationRequested();
+        Interlocked.CompareExchange(ref _kept, new BlockingCollection<Action>(QueueCapacity), null);
+        return Task.Run(() => work(_stop.Token));
+    }
+
+    /// <summary>
     /// Start <paramref name="work"/> on the thread pool and pump posted actions on this thread until it ends.
     /// Exceptions from the work are rethrown here with their original stack. When stopped, returns promptly by
     /// throwing <see cref="OperationCanceledException"/> even if the work has not yet observed the token.
@@ -79,6 +99,13 @@ public sealed class PipelineDispatcher : IDisposable
         }
 
         _stop.Token.ThrowIfCancellationRequested();
+        var kept = Volatile.Read(ref _kept);
+        if (kept is not null)
+        {
+            RunKept(work, kept);
+            return;
+        }
+
         // Not disposed: a late Post from the finished work may still touch it, and it holds no OS handles until waited on.
         var queue = new BlockingCollection<Action>(QueueCapacity);
         Volatile.Write(ref _current, queue);
@@ -116,6 +143,69 @@ public sealed class PipelineDispatcher : IDisposable
         }
     }
 
+    // Like Run, over the kept queue: pump until the work ends, then run what is queued now (the work's own posts
+    // and whatever background results are ready) and return; later background posts wait for the next run.
+    private void RunKept(Func<CancellationToken, Task> work, BlockingCollection<Action> queue)
+    {
+        Volatile.Write(ref _pipelineThreadId, Environment.CurrentManagedThreadId);
+        try
+        {
+            var task = Task.Run(() => work(_stop.Token));
+            using (var done = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+            {
+                _ = task.ContinueWith(
+                    _ =>
+                    {
+                        try
+                        {
+                            done.Cancel();
+                        }
+                        catch (ObjectDisposedException)
+                        {
+                            // Stopped first: the pump is already gone.
+                        }
+                    },
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+                try
+                {
+                    while (true)
+                    {
+                        queue.Take(done.Token)();
+                    }
+                }
+                catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+                {
+                    // The work has ended.
+                }
+            }
+
+            _stop.Token.ThrowIfCancellationRequested();
+
+            // Only what is there now: workers that keep posting must not hold the pipeline thread here.
+            for (var left = queue.Count; left > 0 && queue.TryTake(out var action); left--)
+            {
+                action();
+            }
+
+            if (task.IsFaulted)
+            {
+                var inner = task.Exception!.InnerExceptions.Count == 1 ? task.Exception.InnerException! : task.Exception;
+                ExceptionDispatchInfo.Capture(inner).Throw();
+            }
+
+            if (task.IsCanceled)
+            {
+                throw new OperationCanceledException(_stop.Token);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _pipelineThreadId, -1);
+        }
+    }
+
     /// <summary>Request cancellation; called from StopProcessing on another thread.</summary>
     public void Stop()
     {
@@ -129,5 +219,10 @@ public sealed class PipelineDispatcher : IDisposable
         }
     }
 
-    public void Dispose() => _stop.Dispose();
+    public void Dispose()
+    {
+        // Background work still running (the pipeline failed before EndProcessing) must not wait for a pump forever.
+        Stop();
+        _stop.Dispose();
+    }
 }

@@ -1,9 +1,14 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Channels;
 using System.Threading.Tasks;
+using MailFlowTools.Core.Errors;
 using MailFlowTools.Core.MxPath;
+using MailFlowTools.Core.Reporting;
 using MailFlowTools.Transformations;
 
 namespace MailFlowTools.Commands;
@@ -11,14 +16,23 @@ namespace MailFlowTools.Commands;
 /// <summary>
 /// Would a compliant sender get mail into these domains, and through which MX? Resolves the MX set (RFC 5321
 /// §5.1), walks the hosts and addresses in sender order (connect, 220, EHLO, STARTTLS, optionally MAIL/RCPT;
-/// never DATA) and reports every hop, the hop mail goes to, and findings. Domains are collected from the
-/// pipeline and tested up to -ThrottleLimit at once when the input ends; results come out as they complete.
+/// never DATA) and reports every hop, the hop mail goes to, and findings. Domains are tested as they come down the
+/// pipeline, up to -ThrottleLimit at once through a small bounded queue (a fast producer waits for room); results
+/// come out as they complete, during later input and at the end.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "MxPath")]
 [OutputType(typeof(MxPathResult))]
 public sealed class TestMxPathCommand : AsyncCmdlet
 {
-    private readonly List<string> _domains = new();
+    private const string Activity = "Test-MxPath";
+
+    // Names already queued, so a name given twice is tested once (names are small; results are not kept).
+    private readonly HashSet<string> _seen = new(StringComparer.OrdinalIgnoreCase);
+    private MxPathBatch? _batch;
+    private Channel<string>? _queue;
+    private Task? _workers;
+    private long _queued;
+    private long _done;
 
     /// <summary>
     /// Domains to test. Get-AcceptedDomain (DomainName), Get-Queue (NextHopDomain) and Get-SendConnector
@@ -84,13 +98,7 @@ public sealed class TestMxPathCommand : AsyncCmdlet
     [ValidateNotNullOrEmpty]
     public string? TlsReportPath { get; set; }
 
-    protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
-    {
-        _domains.AddRange(DomainName);
-        return Task.CompletedTask;
-    }
-
-    protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
+    protected override async Task BeginProcessingAsync(CancellationToken cancellationToken)
     {
         var options = MxPathOptions.FromParameters(
             Port,
@@ -105,6 +113,94 @@ public sealed class TestMxPathCommand : AsyncCmdlet
             SkipTlsPolicy.IsPresent,
             TlsReportPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(TlsReportPath));
         var engine = await MxPathEngine.CreateAsync(DnsServer, Reporter, cancellationToken);
-        await engine.RunAsync(_domains, options, Emit, EmitError, cancellationToken);
+        _batch = engine.StartBatch(options);
+        var queue = Channel.CreateBounded<string>(new BoundedChannelOptions(2 * options.ThrottleLimit) { SingleWriter = true });
+        _queue = queue;
+        _workers = StartBackground(token => Task.WhenAll(Enumerable.Range(0, options.ThrottleLimit).Select(_ => Task.Run(() => WorkAsync(queue.Reader, token)))));
+
+        // Workers that end early (a bug) close the queue, so ProcessRecord does not wait for room that never comes.
+        _ = _workers.ContinueWith(t => queue.Writer.TryComplete(t.Exception?.InnerException), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
+
+    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
+    {
+        // BeginProcessing could not run the test (no DNS server here): it said so once; the input is not tested.
+        if (_queue is null)
+        {
+            return;
+        }
+
+        foreach (var input in DomainName)
+        {
+            if (!MxPathInput.TryNormalize(input, out var domain, out var error))
+            {
+                EmitError(error!);
+            }
+            else if (!_seen.Add(domain))
+            {
+                Reporter.Verbose(domain + ": given more than once; tested once.");
+            }
+            else
+            {
+                _queued++;
+                try
+                {
+                    // Waits (while earlier results are written) when every worker is busy and the queue is full.
+                    await _queue.Writer.WriteAsync(domain, cancellationToken);
+                }
+                catch (ChannelClosedException)
+                {
+                    await _workers!;
+                    throw;
+                }
+            }
+        }
+    }
+
+    protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
+    {
+        if (_queue is null)
+        {
+            return;
+        }
+
+        _queue.Writer.TryComplete();
+        try
+        {
+            await _workers!;
+        }
+        finally
+        {
+            Reporter.Progress(new EngineProgress(MxPathEngine.ProgressActivityId, Activity, F("{0} of {1} domains", Volatile.Read(ref _done), _queued), 100, completed: true));
+        }
+
+        _batch!.Finish(EmitError);
+    }
+
+    private async Task WorkAsync(ChannelReader<string> queue, CancellationToken cancellationToken)
+    {
+        // WaitToReadAsync and TryRead, not ReadAllAsync: the netstandard2.0 build (Windows PowerShell) has no ReadAllAsync.
+        while (await queue.WaitToReadAsync(cancellationToken))
+        {
+            if (!queue.TryRead(out var domain))
+            {
+                continue;
+            }
+
+            try
+            {
+                Emit(await _batch!.TestAsync(domain, cancellationToken));
+            }
+            catch (MailFlowException ex) when (!ex.IsInvalidInvocation)
+            {
+                EmitError(ex);
+            }
+
+            // The total is unknown while input still comes: no percentage.
+            var done = Interlocked.Increment(ref _done);
+            Reporter.Progress(new EngineProgress(MxPathEngine.ProgressActivityId, Activity, F("{0} domains tested (last: {1})", done, domain), -1));
+        }
+    }
+
+    private static string F(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
 }
