@@ -25,7 +25,7 @@ declare -A scope=(
 declare -A tests=(
   [edns]='Dns.EdnsReachabilityAnalyzerTests Dns.EdnsReachabilityTests Dns.EdnsComplianceFindingTests Dns.EdnsTcpNeedTests'
   [cause]='Diagnosis.CauseRankingTests Diagnosis.CauseVerdictDetailTests Diagnosis.MailFlowDiagnosisEngineTests'
-  [smtp]='Smtp.SmtpStageAnalyzerTests Smtp.BannerInspectorTests Smtp.BannerMaskThresholdTests Smtp.RecipientRefusedTests'
+  [smtp]='Smtp.SmtpStageAnalyzerTests Smtp.SmtpFindingWordingTests Smtp.BannerInspectorTests Smtp.BannerMaskThresholdTests Smtp.RecipientRefusedTests'
   [mtu]='PathMtu.OptionsAndFindingsTests PathMtu.MtuFindingWordingTests PathMtu.EnvelopeAndSweepTests PathMtu.SweepAnalysisSampleTests PathMtu.BoundarySearchTests'
   [mxpath]='MxPath.MxPathEngineTests MxPath.MxPathFailoverWordingTests MxPath.MxPathBatchTests MxPath.SmtpHopFoldTests'
 )
