@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Mutation testing of the pure analyzers with Stryker.NET 5.1.0 (concurrency 1, under nice -n 19), unit tests only:
 # each analyzer is run against its own unit test classes (fakes, no lab, no CLI process, no benchmark or fuzz).
+# The tests run from tests/bench/mutation/MailFlowTools.MutationTests, an xunit v2 shim that compiles those test
+# files of tests/MailFlowTools.Tests: Stryker cannot capture coverage or activate mutants in xunit v3's
+# out-of-process test host (stryker-net#3117, #3094, #3629), so a run against the v3 project kills nothing.
+# A run fails (exit 1) when Stryker reports that coverage capture failed or when it killed no mutant.
 # One Stryker run per analyzer, so each gets its own score and report and a slow one cannot hide the others.
 # Paths in the config are relative to src/MailFlowTools.Core, where Stryker runs.
 # Usage: bash tests/bench/mutation.sh [edns|cause|smtp|mtu|mxpath]...   (default: all, in that order)
@@ -20,12 +24,13 @@ declare -A scope=(
 )
 declare -A tests=(
   [edns]='Dns.EdnsReachabilityAnalyzerTests Dns.EdnsReachabilityTests Dns.EdnsComplianceFindingTests Dns.EdnsTcpNeedTests'
-  [cause]='Diagnosis.CauseAnalyzerTests Diagnosis.CauseVerdictDetailTests Diagnosis.MailFlowDiagnosisEngineTests'
-  [smtp]='Smtp.SmtpStageAnalyzerTests Smtp.BannerInspectorTests Smtp.BannerMaskThresholdTests Smtp.RecipientRefusedTests'
+  [cause]='Diagnosis.CauseRankingTests Diagnosis.CauseVerdictDetailTests Diagnosis.MailFlowDiagnosisEngineTests'
+  [smtp]='Smtp.SmtpStageAnalyzerTests Smtp.SmtpFindingWordingTests Smtp.BannerInspectorTests Smtp.BannerMaskThresholdTests Smtp.RecipientRefusedTests'
   [mtu]='PathMtu.OptionsAndFindingsTests PathMtu.MtuFindingWordingTests PathMtu.EnvelopeAndSweepTests PathMtu.SweepAnalysisSampleTests PathMtu.BoundarySearchTests'
-  [mxpath]='MxPath.MxPathEngineTests MxPath.MxPathFailoverWordingTests MxPath.MxPathBatchTests MxPath.SmtpHopFoldTests'
+  [mxpath]='MxPath.MxPathEngineTests MxPath.MxPathFailoverWordingTests MxPath.MxPathRuleTests MxPath.MxPathBatchTests MxPath.SmtpHopFoldTests'
 )
 names=("$@")
+failed=()
 [ ${#names[@]} -gt 0 ] || names=(edns cause smtp mtu mxpath)
 
 # Stryker builds the test project and swaps a mutated MailFlowTools.Core.dll into its bin folder, so it works on
@@ -49,4 +54,20 @@ for name in "${names[@]}"; do
   nice -n 19 dotnet-stryker --config-file "$work/tests/bench/mutation/stryker-config.json" "${mutate[@]}" \
     --test-case-filter "$filter" --disable-bail --output "$out" >"$out.log" 2>&1 || true
   echo "== $name took $((SECONDS - start)) s; $(grep -E 'final mutation score' "$out.log" | tail -1)"
+  # A vacuous run (no test saw a mutant) must never pass for a score.
+  report="$out/reports/mutation-report.json"
+  if grep -qi 'coverage capture failed' "$out.log"; then
+    echo "== $name FAILED: Stryker could not capture test coverage (see $out.log); the score is not a measurement" >&2
+    failed+=("$name"); continue
+  fi
+  killed=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(m["status"]=="Killed" for f in d["files"].values() for m in f["mutants"]))' "$report" 2>/dev/null || echo none)
+  if [ "$killed" = none ] || [ "$killed" -eq 0 ]; then
+    echo "== $name FAILED: no mutant killed (report: ${killed/none/missing}); the tests never ran against a mutant (see $out.log)" >&2
+    failed+=("$name"); continue
+  fi
+  echo "== $name: $killed mutants killed"
 done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "mutation testing FAILED for: ${failed[*]}" >&2
+  exit 1
+fi
