@@ -16,7 +16,6 @@ public sealed class PipelineDispatcherKeptTests
     public async Task Posts_from_background_work_between_runs_are_written_by_the_next_run_on_the_pipeline_thread()
     {
         using var dispatcher = new PipelineDispatcher();
-        var pipelineThread = Environment.CurrentManagedThreadId;
         var written = new List<(int Value, int Thread)>();
         using var posted = new SemaphoreSlim(0);
         var background = dispatcher.StartKept(async ct =>
@@ -37,6 +36,9 @@ public sealed class PipelineDispatcherKeptTests
         }
 
         Assert.Empty(written);
+
+        // The pipeline thread is the one that calls Run: after the awaits above the test may be on another thread.
+        var pipelineThread = Environment.CurrentManagedThreadId;
         dispatcher.Run(_ => Task.CompletedTask);
 
         Assert.Equal(new[] { 0, 1, 2 }, written.ConvertAll(w => w.Value));

@@ -18,6 +18,7 @@ namespace MailFlowTools.Tests.TlsPolicy;
 /// length, a drip, silence after the handshake, a redirect, a huge header, the wrong media type. Each is a typed
 /// result within the timeout + 10 %, with allocations capped; none throws.
 /// </summary>
+[Collection(HostilePolicyServerCollection.Name)]
 public sealed class HostilePolicyServerTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
