@@ -121,16 +121,7 @@ public sealed class PipelineDispatcher : IDisposable
                 action();
             }
 
-            if (task.IsFaulted)
-            {
-                var inner = task.Exception!.InnerExceptions.Count == 1 ? task.Exception.InnerException! : task.Exception;
-                ExceptionDispatchInfo.Capture(inner).Throw();
-            }
-
-            if (task.IsCanceled)
-            {
-                throw new OperationCanceledException(_stop.Token);
-            }
+            ThrowIfFailed(task);
         }
         finally
         {
@@ -189,20 +180,26 @@ public sealed class PipelineDispatcher : IDisposable
                 action();
             }
 
-            if (task.IsFaulted)
-            {
-                var inner = task.Exception!.InnerExceptions.Count == 1 ? task.Exception.InnerException! : task.Exception;
-                ExceptionDispatchInfo.Capture(inner).Throw();
-            }
-
-            if (task.IsCanceled)
-            {
-                throw new OperationCanceledException(_stop.Token);
-            }
+            ThrowIfFailed(task);
         }
         finally
         {
             Volatile.Write(ref _pipelineThreadId, -1);
+        }
+    }
+
+    /// <summary>Rethrows a finished work task's fault (its own exception when there is one) or its cancellation.</summary>
+    private void ThrowIfFailed(Task task)
+    {
+        if (task.IsFaulted)
+        {
+            var inner = task.Exception!.InnerExceptions.Count == 1 ? task.Exception.InnerException! : task.Exception;
+            ExceptionDispatchInfo.Capture(inner).Throw();
+        }
+
+        if (task.IsCanceled)
+        {
+            throw new OperationCanceledException(_stop.Token);
         }
     }
 
