@@ -3,7 +3,7 @@
 # before (main's build) and after (this tree's build), in the same run.
 #
 #   bash tests/bench/streaming.sh [--sizes "10000 100000 1000000"] [--before-max 100000] [--lab-names 5000]
-#                                 [--throttle 8] [--before-dll PATH --before-label TEXT] [--no-build]
+#                                 [--throttle 8] [--before-dll PATH --before-label TEXT] [--no-build] [--same-work]
 #   MAILFLOW_CLI=out/native/mailflow bash tests/bench/streaming.sh …   (also the native mailflow, build.ps1 -Native)
 #
 # Generated names (s<N>.nosuch.test) do not exist: the lab's Unbound (198.51.100.56) answers NXDOMAIN, so each
@@ -17,7 +17,8 @@
 # "main" is built from `git archive main` in a temporary directory (or given: --before-dll, --before-label).
 # With MAILFLOW_CLI naming this tree's native mailflow (Native AOT), every row of this tree's IL build gets a native
 # row beside it (the Build column says "native"); the native build starts without JIT, which is most of the time to
-# the first result of the IL build.
+# the first result of the IL build. --same-work adds lab-name rows of this build with --skip-tls-policy: the work a
+# build from before the TLS-policy checks did, for a like-with-like comparison with such a --before-dll.
 # Writes tests/bench/results/streaming-<date>-<commit>.md and streaming-latest.md. Nothing here asserts.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -29,6 +30,7 @@ THROTTLE=8
 BEFORE_DLL=
 BEFORE_LABEL=
 BUILD=1
+SAME_WORK=
 while [ $# -gt 0 ]; do
     case $1 in
         --sizes) SIZES=$2; shift 2 ;;
@@ -38,7 +40,8 @@ while [ $# -gt 0 ]; do
         --before-dll) BEFORE_DLL=$2; shift 2 ;;
         --before-label) BEFORE_LABEL=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
-        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --same-work) SAME_WORK=1; shift ;;
+        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -66,7 +69,7 @@ git diff --quiet HEAD -- src 2>/dev/null || COMMIT="$COMMIT-dirty"
 MAIN=${BEFORE_LABEL:-$(git rev-parse --short main)}
 OUT=$HERE/results/streaming-$(date -u +%F)-$COMMIT.md
 
-# measure DLL-OR-EXECUTABLE MODE NAMES-FILE DNS WORK THROTTLE -> "names wall_s first_s peak_mb results exit cpu_s"
+# measure DLL-OR-EXECUTABLE MODE NAMES-FILE DNS WORK THROTTLE [ARG...] -> "names wall_s first_s peak_mb results exit cpu_s"
 measure() {
     python3 - "$@" <<'PY'
 import subprocess, sys, time
@@ -74,7 +77,7 @@ dll, mode, names, dns, work = sys.argv[1:6]
 count = sum(1 for _ in open(names))
 program = ['dotnet', dll] if dll.endswith('.dll') else [dll]
 cmd = ['/usr/bin/time', '-o', work + '/time', '-f', '%e %M %U %S', 'ip', 'netns', 'exec', 'mfl-client'] + program + [
-       'Test-MxPath', '--dns-server', dns, '--throttle-limit', sys.argv[6], mode]
+       'Test-MxPath', '--dns-server', dns, '--throttle-limit', sys.argv[6], mode] + sys.argv[7:]
 start = time.monotonic()
 with open(names, 'rb') as stdin, open(work + '/stderr', 'wb') as stderr:
     p = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=stderr)
@@ -97,17 +100,18 @@ PY
 }
 
 rows=()
-run() { # LABEL BUILD DLL MODE NAMES DNS
+run() { # LABEL BUILD DLL MODE NAMES DNS [ARG...]
     local label=$1 build=$2 dll=$3 mode=$4 names=$5 dns=$6 m
-    say "$label: $build $mode ($(wc -l <"$names") names)"
-    m=$(measure "$dll" "$mode" "$names" "$dns" "$WORK" "$THROTTLE")
+    shift 6
+    say "$label: $build $mode $* ($(wc -l <"$names") names)"
+    m=$(measure "$dll" "$mode" "$names" "$dns" "$WORK" "$THROTTLE" "$@")
     read -r n wall first rss results code cpu <<<"$m"
     rows+=("$(awk -v l="$label" -v b="$build" -v mo="$mode" -v n="$n" -v w="$wall" -v f="$first" -v r="$rss" -v res="$results" -v c="$code" -v cpu="$cpu" \
         'BEGIN { printf "| %s | %s | %s | %d | %.1f s | %.0f | %s s | %s s | %s MB | %d | %s |", l, b, mo, n, w, n / w, cpu, f, r, res, c }')")
     say "  -> ${rows[-1]}"
     # This tree's IL row gets its native twin.
     if [ -n "$NATIVE" ] && [ "$dll" = "$AFTER_DLL" ]; then
-        run "$label" "$build native" "$NATIVE" "$mode" "$names" "$dns"
+        run "$label" "$build native" "$NATIVE" "$mode" "$names" "$dns" "$@"
     fi
 }
 
@@ -116,6 +120,11 @@ if [ "$LAB_NAMES" -gt 0 ]; then
     run "lab names" "main $MAIN" "$BEFORE_DLL" --json "$WORK/lab.txt" 198.51.100.56
     run "lab names" "this $COMMIT" "$AFTER_DLL" --json "$WORK/lab.txt" 198.51.100.56
     run "lab names" "this $COMMIT" "$AFTER_DLL" --json-lines "$WORK/lab.txt" 198.51.100.56
+    # The same work as a build from before the TLS-policy checks (MTA-STS TXT, TLSA, certificate verdicts per
+    # domain), so the streaming itself is compared like with like.
+    if [ -n "$SAME_WORK" ]; then
+        run "lab names" "this $COMMIT, --skip-tls-policy" "$AFTER_DLL" --json "$WORK/lab.txt" 198.51.100.56 --skip-tls-policy
+    fi
 fi
 for size in $SIZES; do
     # A fresh prefix per size, so no answer is already in Unbound's cache from a smaller run.
