@@ -20,6 +20,7 @@ public sealed class DnsResolver
 
     private readonly DnsResolverOptions _options;
     private readonly IReadOnlyList<IPEndPoint> _servers;
+    private readonly string _serverKey;
 
     /// <summary>Throws <see cref="MailFlowException"/> (<see cref="ErrorIds.NoDnsServer"/>) when no server is configured.</summary>
     public DnsResolver(DnsResolverOptions? options = null)
@@ -30,6 +31,8 @@ public sealed class DnsResolver
         {
             throw new MailFlowException(ErrorIds.NoDnsServer, MailFlowErrorCategory.ResourceUnavailable, "No DNS server is configured on this machine; give one with -Server.");
         }
+
+        _serverKey = _options.SharedAnswers is null ? string.Empty : string.Join(",", _servers) + "/" + _options.UdpBufferSize + (_options.TcpOnly ? "/tcp" : string.Empty);
     }
 
     public IReadOnlyList<IPEndPoint> Servers => _servers;
@@ -122,12 +125,41 @@ public sealed class DnsResolver
         }
     }
 
-    /// <summary>A and AAAA for a host, in parallel, following CNAMEs.</summary>
-    public async Task<HostAddressLookup> ResolveAddressesAsync(string host, CancellationToken cancellationToken)
+    /// <summary><see cref="LookupAsync"/> through the options' <see cref="DnsResolverOptions.SharedAnswers"/>, when they carry them.</summary>
+    public Task<DnsLookup> SharedLookupAsync(string name, DnsRecordType type, CancellationToken cancellationToken) =>
+        SharedAsync(name, type, followsCnames: true, () => LookupAsync(name, type, cancellationToken), cancellationToken);
+
+    /// <summary><see cref="QueryAsync"/> through the options' <see cref="DnsResolverOptions.SharedAnswers"/>, when they carry them.</summary>
+    public Task<DnsLookup> SharedQueryAsync(string name, DnsRecordType type, CancellationToken cancellationToken) =>
+        SharedAsync(name, type, followsCnames: false, () => QueryAsync(name, type, cancellationToken), cancellationToken);
+
+    private async Task<DnsLookup> SharedAsync(string name, DnsRecordType type, bool followsCnames, Func<Task<DnsLookup>> ask, CancellationToken cancellationToken)
+    {
+        if (_options.SharedAnswers is not { } shared)
+        {
+            return await ask().ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await shared.GetOrAskAsync(_serverKey, name, type, _options.DnssecOk, followsCnames, ask).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The caller that started the shared question was cancelled, this one was not: it asks for itself.
+            return await ask().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A and AAAA for a host, in parallel, following CNAMEs (shared within a batch when the options say so).</summary>
+    public Task<HostAddressLookup> ResolveAddressesAsync(string host, CancellationToken cancellationToken) => ResolveAddressesAsync(host, share: true, cancellationToken);
+
+    /// <summary>A and AAAA for a host, in parallel, following CNAMEs; <paramref name="share"/> false for a name only one domain asks (its implicit MX).</summary>
+    public async Task<HostAddressLookup> ResolveAddressesAsync(string host, bool share, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        var v4 = LookupAsync(host, DnsRecordType.A, cancellationToken);
-        var v6 = LookupAsync(host, DnsRecordType.AAAA, cancellationToken);
+        var v4 = share ? SharedLookupAsync(host, DnsRecordType.A, cancellationToken) : LookupAsync(host, DnsRecordType.A, cancellationToken);
+        var v6 = share ? SharedLookupAsync(host, DnsRecordType.AAAA, cancellationToken) : LookupAsync(host, DnsRecordType.AAAA, cancellationToken);
         await Task.WhenAll(v4, v6);
         var a = await v4;
         var aaaa = await v6;

@@ -24,5 +24,11 @@ public sealed class DnsResolverOptions
     /// <summary>Skip UDP and ask over TCP only.</summary>
     public bool TcpOnly { get; init; }
 
+    /// <summary>
+    /// One batch's kept answers for names its domains share (MX hosts' addresses and TLSA records), asked through
+    /// <see cref="DnsResolver.SharedLookupAsync"/> and <see cref="DnsResolver.SharedQueryAsync"/>. Null: asked every time.
+    /// </summary>
+    public DnsAnswerCache? SharedAnswers { get; init; }
+
     public static DnsResolverOptions ForServers(params IPEndPoint[] servers) => new() { Servers = servers };
 }

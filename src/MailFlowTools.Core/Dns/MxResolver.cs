@@ -50,7 +50,7 @@ public static class MxResolver
         var notes = new List<string>();
         if (records.Count == 0)
         {
-            var host = await resolver.ResolveAddressesAsync(mx.CanonicalName, cancellationToken);
+            var host = await resolver.ResolveAddressesAsync(mx.CanonicalName, share: false, cancellationToken);
             if (host.Addresses.Count == 0)
             {
                 return host.Error == DnsLookupError.None

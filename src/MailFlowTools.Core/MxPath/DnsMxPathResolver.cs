@@ -20,6 +20,9 @@ public sealed class DnsMxPathResolver : IMxPathResolver
     /// <summary>The resolvers asked (empty: the system's), so other lookups of the same walk ask the same ones.</summary>
     public IReadOnlyList<IPEndPoint> Servers => _options.Servers;
 
+    /// <summary>The batch's kept answers for names its domains share, for the TLS policy lookups of the same walk.</summary>
+    public DnsAnswerCache? SharedAnswers => _options.SharedAnswers;
+
     public DnsMxPathResolver(DnsResolverOptions options)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -56,8 +59,8 @@ public sealed class DnsMxPathResolver : IMxPathResolver
             endPoints.AddRange(lookup.Addresses.Select(a => new IPEndPoint(a, port)));
         }
 
-        // Fails here, once, when the machine has no resolver configured.
-        var options = new DnsResolverOptions { Servers = endPoints };
+        // Fails here, once, when the machine has no resolver configured. One batch, one set of shared answers.
+        var options = new DnsResolverOptions { Servers = endPoints, SharedAnswers = new DnsAnswerCache() };
         _ = new DnsResolver(options);
         return new DnsMxPathResolver(options);
     }

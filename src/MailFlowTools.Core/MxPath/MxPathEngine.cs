@@ -48,7 +48,7 @@ public sealed class MxPathEngine
     public static async Task<MxPathEngine> CreateAsync(IReadOnlyList<string>? dnsServers, IEngineReporter reporter, CancellationToken cancellationToken)
     {
         var resolver = await DnsMxPathResolver.CreateAsync(dnsServers, cancellationToken);
-        return new MxPathEngine(resolver, new SmtpHopProber(reporter), reporter, new LiveTlsPolicySource(resolver.Servers));
+        return new MxPathEngine(resolver, new SmtpHopProber(reporter), reporter, new LiveTlsPolicySource(resolver.Servers, resolver.SharedAnswers));
     }
 
     /// <summary>Throws an invalid-invocation <see cref="MailFlowException"/> for out-of-range options.</summary>

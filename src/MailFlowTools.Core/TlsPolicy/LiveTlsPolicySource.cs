@@ -13,18 +13,21 @@ namespace MailFlowTools.Core.TlsPolicy;
 public sealed class LiveTlsPolicySource : ITlsPolicySource
 {
     private readonly IReadOnlyList<IPEndPoint> _servers;
+    private readonly DnsAnswerCache? _shared;
 
     /// <param name="servers">The resolvers to ask (the same as the MX walk's); empty for the system's.</param>
-    public LiveTlsPolicySource(IReadOnlyList<IPEndPoint> servers)
+    /// <param name="shared">The batch's kept answers: each MX host's TLSA is asked once per TTL, not once per domain.</param>
+    public LiveTlsPolicySource(IReadOnlyList<IPEndPoint> servers, DnsAnswerCache? shared = null)
     {
         _servers = servers;
+        _shared = shared;
     }
 
     public async Task<TlsPolicyDiscovery> DiscoverAsync(string domain, IReadOnlyList<string> exchanges, TlsPolicyOptions options, CancellationToken cancellationToken)
     {
         var resolver = new DnsResolver(new DnsResolverOptions { Servers = _servers, Timeout = options.DnsTimeout });
         var stsTask = MtaStsAsync(domain, resolver, options, cancellationToken);
-        var daneTasks = exchanges.Distinct(StringComparer.OrdinalIgnoreCase).Select(x => TlsaLookup.LookupAsync(x, resolver.Servers, options.DnsTimeout, cancellationToken)).ToList();
+        var daneTasks = exchanges.Distinct(StringComparer.OrdinalIgnoreCase).Select(x => TlsaLookup.LookupAsync(x, resolver.Servers, options.DnsTimeout, _shared, cancellationToken)).ToList();
         var (sts, policy) = await stsTask.ConfigureAwait(false);
         var dane = await Task.WhenAll(daneTasks).ConfigureAwait(false);
         return new TlsPolicyDiscovery { MtaSts = sts, Policy = policy, Dane = dane, Resolver = string.Join(", ", resolver.Servers.Select(SystemDnsServers.Describe)) };

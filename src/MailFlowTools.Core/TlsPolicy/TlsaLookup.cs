@@ -21,14 +21,15 @@ public static class TlsaLookup
     private static readonly TimeSpan EvidenceTimeout = TimeSpan.FromSeconds(2);
     private const int MaxEvidenceServers = 4;
 
-    public static async Task<DaneTlsaResult> LookupAsync(string exchange, IReadOnlyList<IPEndPoint> servers, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="shared">A batch's kept answers (<see cref="DnsAnswerCache"/>); null asks every time.</param>
+    public static async Task<DaneTlsaResult> LookupAsync(string exchange, IReadOnlyList<IPEndPoint> servers, TimeSpan timeout, DnsAnswerCache? shared, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var name = "_25._tcp." + exchange.TrimEnd('.');
-        var options = new DnsResolverOptions { Servers = servers, DnssecOk = true, Timeout = timeout, Attempts = 1 };
+        var options = new DnsResolverOptions { Servers = servers, DnssecOk = true, Timeout = timeout, Attempts = 1, SharedAnswers = shared };
         var resolver = new DnsResolver(options);
         var label = string.Join(", ", resolver.Servers.Select(SystemDnsServers.Describe));
-        var lookup = await resolver.QueryAsync(name, DnsRecordType.TLSA, cancellationToken);
+        var lookup = await resolver.SharedQueryAsync(name, DnsRecordType.TLSA, cancellationToken);
         var server = lookup.Server is null ? label : SystemDnsServers.Describe(lookup.Server);
         var ad = lookup.Response?.AuthenticData == true;
 
