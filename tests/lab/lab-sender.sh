@@ -29,6 +29,7 @@ SENDER_CASES=(
     "user@unreachable.lab.test 4 never answers -> connect to …: Connection timed out"
     "unknown@healthy.lab.test 4 healthy control: refused recipient -> 550 5.1.1"
     "unknown@masked.lab.test 4 fixup box control: refused recipient through it -> 550 5.1.1"
+    "unknown@servfail.lab.test 4 lame delegation (sender_dns_up, lab-sender-exim.sh): the MX lookup gets SERVFAIL -> Host not found, try again"
 )
 
 sender_cx() { ip netns exec "$NSC" "$@"; }
@@ -129,16 +130,9 @@ sender_down() {
     rm -rf "$SENDER_DIR"
 }
 
-# Sends one message per case, waits until every recipient has a status= line (at most 90 s), empties the queue.
-sender_run() {
-    sender_up
-    local py c rcpt kb expected t=0
-    py=$(python_bin)
-    sender_cx postsuper -c "$SENDER_CONF" -d ALL >/dev/null 2>&1 || true
-    : >"$SENDER_LOG"
-    for c in "${SENDER_CASES[@]}"; do
-        read -r rcpt kb _ <<<"$c"
-        "$py" - "$rcpt" "$kb" <<'PY' | sender_cx sendmail -C "$SENDER_CONF" -f '' -- "$rcpt"
+# A message of about KB kilobytes to RCPT on standard output (shared with lab-sender-exim.sh).
+sender_body() { # PYTHON RCPT KB
+    "$1" - "$2" "$3" <<'PY'
 import sys
 rcpt, kb = sys.argv[1], int(sys.argv[2])
 print(f"From: MailFlowTools lab sender <>\nTo: <{rcpt}>\nSubject: lab-sender fault probe\n")
@@ -146,6 +140,19 @@ line = "x" * 76
 for i in range(kb * 1024 // 78):
     print(line)
 PY
+}
+
+# Sends one message per case, waits until every recipient has a status= line (at most 90 s), empties the queue.
+sender_run() {
+    sender_up
+    sender_dns_up
+    local py c rcpt kb expected t=0
+    py=$(python_bin)
+    sender_cx postsuper -c "$SENDER_CONF" -d ALL >/dev/null 2>&1 || true
+    : >"$SENDER_LOG"
+    for c in "${SENDER_CASES[@]}"; do
+        read -r rcpt kb _ <<<"$c"
+        sender_body "$py" "$rcpt" "$kb" | sender_cx sendmail -C "$SENDER_CONF" -f '' -- "$rcpt"
     done
     expected=${#SENDER_CASES[@]}
     # Each recipient once: the queue manager picks the messages up itself (a flush would retry the quick failures).
