@@ -31,13 +31,36 @@ SENDER_CASES=(
     "unknown@masked.lab.test 4 fixup box control: refused recipient through it -> 550 5.1.1"
     "unknown@servfail.lab.test 4 lame delegation (sender_dns_up, lab-sender-exim.sh): the MX lookup gets SERVFAIL -> Host not found, try again"
 )
+# Only for the Postfix sender. Size-specific loss (.26): the sender's virtual alias map turns this address into
+# unknown@sizeloss.lab.test, and Postfix sends the original as ORCPT=rfc822;…, so its pipelined MAIL FROM, RCPT TO
+# and DATA go out as one segment of exactly 513 bytes (24 + 64 + 419 + 6; the SIZE= value has 4 digits), which
+# the router drops every time -> timed out while sending MAIL FROM. Should the size ever be off, the receiver
+# refuses unknown@ with 550. (Exim sends no ORCPT, and with CHUNKING its last segment carries the body, so a lost
+# segment there would only show after the recipient is refused: Exim logs the 550.)
+SENDER_SIZELOSS_LOCAL=sizeloss-$(printf 'p%.0s' $(seq 1 405))
+SENDER_POSTFIX_CASES=(
+    "${SENDER_CASES[@]}"
+    "$SENDER_SIZELOSS_LOCAL@sizeloss.lab.test 4 size-specific loss: a 513-byte segment never arrives -> timed out while sending MAIL FROM"
+)
 
 sender_cx() { ip netns exec "$NSC" "$@"; }
 
 sender_ready() { [ -d "$SENDER_CONF" ] && sender_cx postfix -c "$SENDER_CONF" status >/dev/null 2>&1; }
 
+sender_virtual() {
+    printf '%s\n' '/^sizeloss-p+@sizeloss\.lab\.test$/ unknown@sizeloss.lab.test' >"$SENDER_CONF/virtual"
+}
+
 sender_up() {
-    sender_ready && return 0
+    if sender_ready; then
+        # a sender from before the size-loss case: add its alias map and reload
+        if [ ! -f "$SENDER_CONF/virtual" ]; then
+            sender_virtual
+            postconf -c "$SENDER_CONF" -e "virtual_alias_maps = regexp:$SENDER_CONF/virtual"
+            sender_cx postfix -c "$SENDER_CONF" reload >/dev/null 2>&1
+        fi
+        return 0
+    fi
     mkdir -p "$SENDER_CONF" "$SENDER_DIR/queue" "$SENDER_DIR/data"
     chown postfix "$SENDER_DIR/data"
     cat >"$SENDER_CONF/main.cf" <<CF
@@ -59,6 +82,8 @@ local_transport = error:5.7.1 the lab sender delivers nothing locally
 alias_maps =
 alias_database =
 smtp_bind_address = 192.0.2.10
+# The size-loss case's padded address is sent to unknown@ (see SENDER_POSTFIX_CASES).
+virtual_alias_maps = regexp:$SENDER_CONF/virtual
 smtp_tls_security_level = none
 smtp_connect_timeout = 5s
 smtp_helo_timeout = 10s
@@ -80,6 +105,7 @@ syslog_name = postfix-sender
 maillog_file_prefixes = $SENDER_DIR
 maillog_file = $SENDER_LOG
 CF
+    sender_virtual
     cat >"$SENDER_CONF/master.cf" <<'CF'
 # No smtpd: the sender listens nowhere.
 pickup    unix  n       -       n       60      1       pickup
@@ -130,15 +156,19 @@ sender_down() {
     rm -rf "$SENDER_DIR"
 }
 
-# A message of about KB kilobytes to RCPT on standard output (shared with lab-sender-exim.sh).
-sender_body() { # PYTHON RCPT KB
+# A message to RCPT on standard output, with a body of about SIZE kilobytes, or of exactly N bytes on the wire
+# (CRLF line ends) when SIZE is "Nb" (shared with lab-sender-exim.sh).
+sender_body() { # PYTHON RCPT SIZE
     "$1" - "$2" "$3" <<'PY'
 import sys
-rcpt, kb = sys.argv[1], int(sys.argv[2])
+rcpt, size = sys.argv[1], sys.argv[2]
+wire = int(size[:-1]) if size.endswith("b") else int(size) * 1024 // 78 * 78
 print(f"From: MailFlowTools lab sender <>\nTo: <{rcpt}>\nSubject: lab-sender fault probe\n")
 line = "x" * 76
-for i in range(kb * 1024 // 78):
+for i in range(wire // 78):
     print(line)
+if wire % 78 >= 2:
+    print("x" * (wire % 78 - 2))
 PY
 }
 
@@ -150,11 +180,11 @@ sender_run() {
     py=$(python_bin)
     sender_cx postsuper -c "$SENDER_CONF" -d ALL >/dev/null 2>&1 || true
     : >"$SENDER_LOG"
-    for c in "${SENDER_CASES[@]}"; do
+    for c in "${SENDER_POSTFIX_CASES[@]}"; do
         read -r rcpt kb _ <<<"$c"
         sender_body "$py" "$rcpt" "$kb" | sender_cx sendmail -C "$SENDER_CONF" -f '' -- "$rcpt"
     done
-    expected=${#SENDER_CASES[@]}
+    expected=${#SENDER_POSTFIX_CASES[@]}
     # Each recipient once: the queue manager picks the messages up itself (a flush would retry the quick failures).
     while [ "$(sed -n 's/.* to=<\([^>]*\)>.* status=\(deferred\|bounced\|sent\).*/\1/p' "$SENDER_LOG" 2>/dev/null | sort -u | wc -l)" -lt "$expected" ] && [ $t -lt 90 ]; do
         sleep 1; t=$((t + 1))
