@@ -62,9 +62,14 @@ sender_exim_status() { # say-function
 
 sender_exim_down() { sender_dns_down; rm -rf "$SENDER_EXIM_DIR"; }
 
-# Removes every message and the retry hints, so each run tries every host once.
+# Removes every message and the retry hints, so each run tries every host once. A delivery still running after the
+# wait (none has so far) is ended first: it is one of this instance's processes in the client namespace.
 sender_exim_empty() {
-    local ids
+    local ids pid cmd
+    for pid in $(ip netns pids "$NSC" 2>/dev/null); do
+        cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
+        case $cmd in *"-C $SENDER_EXIM_CONF "*) kill -TERM "$pid" 2>/dev/null || true ;; esac
+    done
     ids=$("$EXIM_BIN" -C "$SENDER_EXIM_CONF" -bpru 2>/dev/null | awk 'NF >= 3 && $3 ~ /-/ { print $3 }' || true)
     [ -z "$ids" ] || "$EXIM_BIN" -C "$SENDER_EXIM_CONF" -Mrm $ids >/dev/null 2>&1 || true
     rm -rf "$SENDER_EXIM_DIR/spool/input" "$SENDER_EXIM_DIR/spool/msglog" "$SENDER_EXIM_DIR/spool/db"
