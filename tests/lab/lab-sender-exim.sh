@@ -83,11 +83,12 @@ sender_exim_run() {
     sender_exim_empty
     : >"$SENDER_EXIM_LOG"
     chown Debian-exim:Debian-exim "$SENDER_EXIM_LOG"
-    for c in "${SENDER_CASES[@]}"; do
+    sender_fixup_up
+    for c in "${SENDER_CASES[@]}" "$SENDER_EOD_CASE"; do
         read -r rcpt kb _ <<<"$c"
         sender_body "$py" "$rcpt" "$kb" | cx "$EXIM_BIN" -C "$SENDER_EXIM_CONF" -odb -f '<>' -- "$rcpt"
     done
-    expected=${#SENDER_CASES[@]}
+    expected=$((${#SENDER_CASES[@]} + 1))
     while [ "$(sed -n 's/.* \(==\|\*\*\|=>\) \([^ ]*\) .*/\2/p' "$SENDER_EXIM_LOG" 2>/dev/null | sort -u | wc -l)" -lt "$expected" ] && [ $t -lt 90 ]; do
         sleep 1; t=$((t + 1))
     done

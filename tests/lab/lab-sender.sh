@@ -38,8 +38,17 @@ SENDER_CASES=(
 # refuses unknown@ with 550. (Exim sends no ORCPT, and with CHUNKING its last segment carries the body, so a lost
 # segment there would only show after the recipient is refused: Exim logs the 550.)
 SENDER_SIZELOSS_LOCAL=sizeloss-$(printf 'p%.0s' $(seq 1 405))
+#
+# End of data lost: a second fixup box (fixup.py --lose-end-of-data, on the fixup box's address .31 but port 2526,
+# which the sender's transport_maps names for eod.masked.lab.test) closes both connections when the final dot
+# arrives and never relays it, so the receiver queues nothing. Postfix sees the masked banner, speaks HELO and ends
+# its data with a dot -> lost connection with … while sending end of data. The sending Exim routes it there too
+# (conf/exim-sender.conf.in); the box masks CHUNKING and STARTTLS, so Exim ends its data with a dot as well.
+SENDER_EOD_PORT=2526
+SENDER_EOD_CASE="user@eod.masked.lab.test 4 fixup box losing the end of data -> lost connection with … while sending end of data"
 SENDER_POSTFIX_CASES=(
     "${SENDER_CASES[@]}"
+    "$SENDER_EOD_CASE"
     "$SENDER_SIZELOSS_LOCAL@sizeloss.lab.test 4 size-specific loss: a 513-byte segment never arrives -> timed out while sending MAIL FROM"
 )
 
@@ -47,18 +56,29 @@ sender_cx() { ip netns exec "$NSC" "$@"; }
 
 sender_ready() { [ -d "$SENDER_CONF" ] && sender_cx postfix -c "$SENDER_CONF" status >/dev/null 2>&1; }
 
+SENDER_TRANSPORT="regexp:$SENDER_CONF/transport"
+
+# The second fixup box, for the end-of-data case; started beside the running lab, nothing else is touched.
+sender_fixup_up() {
+    listening 198.51.100.31 "$SENDER_EOD_PORT" && return 0
+    spawn fixup-eod "$(python_bin)" "$HERE/fixup.py" --port "$SENDER_EOD_PORT" --upstream 198.51.100.25 --lose-end-of-data 198.51.100.31
+    wait_for 10 listening 198.51.100.31 "$SENDER_EOD_PORT" || { show_log fixup-eod.log; die "the end-of-data fixup box did not come up"; }
+}
+
 sender_virtual() {
     printf '%s\n' '/^sizeloss-p+@sizeloss\.lab\.test$/ unknown@sizeloss.lab.test' >"$SENDER_CONF/virtual"
+    printf '%s\n' "/@eod\\.masked\\.lab\\.test\$/ smtp:[fixup.lab.test]:$SENDER_EOD_PORT" >"$SENDER_CONF/transport"
 }
 
 sender_up() {
     if sender_ready; then
-        # a sender from before the size-loss case: add its alias map and reload
-        if [ ! -f "$SENDER_CONF/virtual" ]; then
+        # a sender from before the size-loss and end-of-data cases: add their maps and reload
+        if [ ! -f "$SENDER_CONF/transport" ] || ! grep -qF "transport_maps = $SENDER_TRANSPORT" "$SENDER_CONF/main.cf"; then
             sender_virtual
-            postconf -c "$SENDER_CONF" -e "virtual_alias_maps = regexp:$SENDER_CONF/virtual"
+            sender_cx postconf -c "$SENDER_CONF" -e "virtual_alias_maps = regexp:$SENDER_CONF/virtual" "transport_maps = $SENDER_TRANSPORT"
             sender_cx postfix -c "$SENDER_CONF" reload >/dev/null 2>&1
         fi
+        sender_fixup_up
         return 0
     fi
     mkdir -p "$SENDER_CONF" "$SENDER_DIR/queue" "$SENDER_DIR/data"
@@ -84,6 +104,8 @@ alias_database =
 smtp_bind_address = 192.0.2.10
 # The size-loss case's padded address is sent to unknown@ (see SENDER_POSTFIX_CASES).
 virtual_alias_maps = regexp:$SENDER_CONF/virtual
+# The end-of-data case goes to the second fixup box (see SENDER_POSTFIX_CASES).
+transport_maps = $SENDER_TRANSPORT
 smtp_tls_security_level = none
 smtp_connect_timeout = 5s
 smtp_helo_timeout = 10s
@@ -137,6 +159,7 @@ CF
     sender_cx postfix -c "$SENDER_CONF" post-install create-missing >"$SENDER_DIR/install.log" 2>&1 || true
     sender_cx postfix -c "$SENDER_CONF" start >>"$SENDER_DIR/install.log" 2>&1 || { cat "$SENDER_DIR/install.log" >&2; die "the sending Postfix did not start"; }
     wait_for 10 sender_ready || die "the sending Postfix did not come up"
+    sender_fixup_up
 }
 
 sender_status() { # say-function
