@@ -104,7 +104,7 @@ Describe "A real sending Postfix's log of the lab's faults$LabSkipNote" -Skip:$N
         $pairs = @($Summary.Groups | ForEach-Object { "$($_.Destination) $($_.PathSignature)" })
         foreach ($expected in 'stall.lab.test BodyTimeout', 'blackhole.lab.test BodyTimeout', 'failover.lab.test GreetingTimeout',
             'refused.lab.test ConnectRefused', 'unreachable.lab.test ConnectTimeout', 'healthy.lab.test RemoteRejected',
-            'servfail.lab.test DnsTempFail', 'sizeloss.lab.test SessionLost') {
+            'servfail.lab.test DnsTempFail', 'sizeloss.lab.test SessionLost', 'eod.masked.lab.test EndOfDataLost') {
             $pairs | Should -Contain $expected
         }
         $Summary.Sent | Should -Be 0
@@ -160,7 +160,7 @@ Describe "A real sending Exim's log of the lab's faults$LabSkipNote" -Skip:$NoLa
         # Exim connects with TCP Fast Open by default, so the host that never answers reads as a missing greeting.
         foreach ($expected in 'stall.lab.test BodyTimeout', 'blackhole.lab.test BodyTimeout', 'failover.lab.test GreetingTimeout',
             'refused.lab.test ConnectRefused', 'unreachable.lab.test GreetingTimeout', 'healthy.lab.test RemoteRejected',
-            'masked.lab.test RemoteRejected', 'servfail.lab.test DnsTempFail') {
+            'masked.lab.test RemoteRejected', 'servfail.lab.test DnsTempFail', 'eod.masked.lab.test EndOfDataLost') {
             $pairs | Should -Contain $expected
         }
         $EximSummary.Sent | Should -Be 0
@@ -172,6 +172,13 @@ Describe "A real sending Exim's log of the lab's faults$LabSkipNote" -Skip:$NoLa
         $next.CommandLine | Should -Be 'Get-SmtpStageTiming 198.51.100.27 -MessageSize 100000'
         $stages = @($next | Get-SmtpStageTiming -TimeoutSeconds 5)
         $stages.Findings.Code | Should -Contain 'TransferStalled'
+    }
+
+    It 'pipes the lost end of data''s first command to its cmdlet and it finds the fixup box' {
+        $next = ($EximSummary.Groups | Where-Object { $_.Destination -eq 'eod.masked.lab.test' -and $_.PathSignature -eq 'EndOfDataLost' }).NextCommands[0]
+        $next.CommandLine | Should -Be 'Get-SmtpStageTiming 198.51.100.31 -MessageSize 100000'
+        $stages = @($next | Get-SmtpStageTiming -TimeoutSeconds 5)
+        $stages.Findings.Code | Should -Contain 'BannerMasked'
     }
 
     It 'runs the unreachable host''s first command from its ScriptBlock and it finds no hop answering' {

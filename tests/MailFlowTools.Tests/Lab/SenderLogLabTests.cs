@@ -41,6 +41,7 @@ public sealed class SenderLogLabTests
         var dead = group("unreachable.lab.test", "ConnectTimeout");
         var dns = group("servfail.lab.test", "DnsTempFail");
         var sizeLoss = group("sizeloss.lab.test", "SessionLost");
+        var endOfData = group("eod.masked.lab.test", "EndOfDataLost");
         group("failover.lab.test", "RemoteRejected");
         group("healthy.lab.test", "RemoteRejected");
         group("masked.lab.test", "RemoteRejected");
@@ -49,6 +50,7 @@ public sealed class SenderLogLabTests
         Assert.Equal("mx-stall.lab.test[198.51.100.29]", stall.GetProperty("Relays")[0].GetString());
         Assert.Equal("silent.lab.test[198.51.100.30]", silent.GetProperty("Relays")[0].GetString());
         Assert.Equal("mx-sizeloss.lab.test[198.51.100.26]", sizeLoss.GetProperty("Relays")[0].GetString());
+        Assert.Equal("fixup.lab.test[198.51.100.31]", endOfData.GetProperty("Relays")[0].GetString());
         Assert.Equal(new[] { 4, 3 }, stall.GetProperty("Incidents").EnumerateArray().Select(i => i.GetInt32()));
         Assert.Equal(new[] { 5 }, silent.GetProperty("Incidents").EnumerateArray().Select(i => i.GetInt32()));
 
@@ -63,6 +65,8 @@ public sealed class SenderLogLabTests
             (dns, 1, "mailflow Test-MxPath servfail.lab.test", "DnsLookupFailed"),
             // The pipelined MAIL FROM, RCPT TO and DATA were one 513-byte segment: the sweep finds the lost size.
             (sizeLoss, 1, "mailflow Find-MtuBlackHole 198.51.100.26 --method Sweep", "SizeSpecificLoss"),
+            // The box that lost the end of data shares its address with the fixup box on port 25, which masks the greeting.
+            (endOfData, 0, "mailflow Get-SmtpStageTiming 198.51.100.31 --message-size 100000", "BannerMasked"),
         });
 
         NothingDeliveredTo(SenderRecipients);
@@ -83,6 +87,7 @@ public sealed class SenderLogLabTests
         // Exim connects with TCP Fast Open by default: a host that never answers reads as a missing greeting.
         var dead = group("unreachable.lab.test", "GreetingTimeout");
         var dns = group("servfail.lab.test", "DnsTempFail");
+        var endOfData = group("eod.masked.lab.test", "EndOfDataLost");
         group("failover.lab.test", "RemoteRejected");
         group("healthy.lab.test", "RemoteRejected");
         group("masked.lab.test", "RemoteRejected");
@@ -103,6 +108,8 @@ public sealed class SenderLogLabTests
             (refused, 0, "mailflow Test-MxPath refused.lab.test", "AllHopsFailed"),
             (dead, 0, "mailflow Test-MxPath unreachable.lab.test", "AllHopsFailed"),
             (dns, 1, "mailflow Test-MxPath servfail.lab.test", "DnsLookupFailed"),
+            // The box that lost the end of data shares its address with the fixup box on port 25, which masks the greeting.
+            (endOfData, 0, "mailflow Get-SmtpStageTiming 198.51.100.31 --message-size 100000", "BannerMasked"),
         });
 
         NothingDeliveredTo(EximRecipients);
@@ -163,10 +170,10 @@ public sealed class SenderLogLabTests
     {
         "user@stall.lab.test", "user@blackhole.lab.test", "unknown@failover.lab.test", "user@refused.lab.test",
         "user@unreachable.lab.test", "unknown@healthy.lab.test", "unknown@masked.lab.test", "unknown@servfail.lab.test",
-        "unknown@sizeloss.lab.test", "sizeloss-p",
+        "user@eod.masked.lab.test", "unknown@sizeloss.lab.test", "sizeloss-p",
     };
 
-    private static readonly string[] EximRecipients = SenderRecipients.Take(8).ToArray();
+    private static readonly string[] EximRecipients = SenderRecipients.Take(9).ToArray();
 
     private void NothingDeliveredTo(IEnumerable<string> recipients)
     {

@@ -43,16 +43,20 @@ public sealed class MtaLogCorpusTests
         { "exim-lab-sender-mainlog", 10, "Exim", "ConnectRefused", "", "Test-MxPath refused.lab.test" },
         { "exim-lab-sender-mainlog", 15, "Exim", "RemoteRejected", "", "Test-MxPath healthy.lab.test" },
         { "exim-lab-sender-mainlog", 25, "Exim", "DnsTempFail", "1", "Test-EdnsReachability servfail.lab.test | Test-MxPath servfail.lab.test" },
-        { "exim-lab-sender-mainlog", 26, "Exim", "GreetingTimeout", "5", "Get-SmtpStageTiming 198.51.100.30 -StopAfter Ehlo" },
+        // The second fixup box (port 2526) closes at the final dot; the command probes the box on port 25 (BannerMasked).
+        { "exim-lab-sender-mainlog", 28, "Exim", "EndOfDataLost", "3", "Get-SmtpStageTiming 198.51.100.31 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.31 -Method Sweep" },
+        { "exim-lab-sender-mainlog", 29, "Exim", "EndOfDataLost", "3", "Get-SmtpStageTiming 198.51.100.31 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.31 -Method Sweep | Test-MxPath eod.masked.lab.test" },
+        { "exim-lab-sender-mainlog", 30, "Exim", "GreetingTimeout", "5", "Get-SmtpStageTiming 198.51.100.30 -StopAfter Ehlo" },
         // With TCP Fast Open (Exim's default) a connect that is never answered also reads "SMTP timeout after initial connection".
-        { "exim-lab-sender-mainlog", 31, "Exim", "GreetingTimeout", "5", "Test-MxPath unreachable.lab.test | Get-SmtpStageTiming 198.51.100.33 -StopAfter Ehlo" },
-        { "exim-lab-sender-mainlog", 32, "Exim", "BodyTimeout", "4,3", "Get-SmtpStageTiming 198.51.100.29 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.29 -Method Sweep" },
-        { "exim-lab-sender-mainlog", 33, "Exim", "BodyTimeout", "4,3", "Get-SmtpStageTiming 198.51.100.27 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.27 -Method Sweep" },
-        { "exim-lab-sender-mainlog", 35, "Exim", "BodyTimeout", "4,3", "Get-SmtpStageTiming 198.51.100.29 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.29 -Method Sweep | Test-MxPath stall.lab.test" },
-        { "postfix-lab-sender.log", 33, "Postfix", "DnsTempFail", "1", "Test-EdnsReachability servfail.lab.test | Test-MxPath servfail.lab.test" },
-        { "postfix-lab-sender.log", 39, "Postfix", "GreetingTimeout", "5", "Get-SmtpStageTiming 198.51.100.30 -StopAfter Ehlo" },
-        { "postfix-lab-sender.log", 42, "Postfix", "SessionLost", "", "Get-SmtpStageTiming 198.51.100.26 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.26 -Method Sweep | Test-MxPath sizeloss.lab.test" },
-        { "postfix-lab-sender.log", 44, "Postfix", "BodyTimeout", "4,3", "Get-SmtpStageTiming 198.51.100.27 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.27 -Method Sweep | Test-MxPath blackhole.lab.test" },
+        { "exim-lab-sender-mainlog", 35, "Exim", "GreetingTimeout", "5", "Test-MxPath unreachable.lab.test | Get-SmtpStageTiming 198.51.100.33 -StopAfter Ehlo" },
+        { "exim-lab-sender-mainlog", 36, "Exim", "BodyTimeout", "4,3", "Get-SmtpStageTiming 198.51.100.29 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.29 -Method Sweep" },
+        { "exim-lab-sender-mainlog", 37, "Exim", "BodyTimeout", "4,3", "Get-SmtpStageTiming 198.51.100.29 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.29 -Method Sweep | Test-MxPath stall.lab.test" },
+        { "exim-lab-sender-mainlog", 38, "Exim", "BodyTimeout", "4,3", "Get-SmtpStageTiming 198.51.100.27 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.27 -Method Sweep" },
+        { "postfix-lab-sender.log", 32, "Postfix", "DnsTempFail", "1", "Test-EdnsReachability servfail.lab.test | Test-MxPath servfail.lab.test" },
+        { "postfix-lab-sender.log", 37, "Postfix", "EndOfDataLost", "3", "Get-SmtpStageTiming 198.51.100.31 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.31 -Method Sweep | Test-MxPath eod.masked.lab.test" },
+        { "postfix-lab-sender.log", 43, "Postfix", "GreetingTimeout", "5", "Get-SmtpStageTiming 198.51.100.30 -StopAfter Ehlo" },
+        { "postfix-lab-sender.log", 46, "Postfix", "SessionLost", "", "Get-SmtpStageTiming 198.51.100.26 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.26 -Method Sweep | Test-MxPath sizeloss.lab.test" },
+        { "postfix-lab-sender.log", 48, "Postfix", "BodyTimeout", "4,3", "Get-SmtpStageTiming 198.51.100.27 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.27 -Method Sweep | Test-MxPath blackhole.lab.test" },
         { "sendmail.log", 2, "Sendmail", "ConnectTimeout", "", "Test-MxPath down.example | Get-SmtpStageTiming 203.0.113.33 -StopAfter Ehlo" },
         { "sendmail.log", 3, "Sendmail", "ConnectRefused", "", "Test-MxPath closed.example | Get-SmtpStageTiming mx.closed.example -StopAfter Ehlo" },
         { "sendmail.log", 4, "Sendmail", "DnsTempFail", "1", "Test-EdnsReachability dnssec.example | Test-MxPath dnssec.example" },
@@ -153,8 +157,8 @@ public sealed class MtaLogCorpusTests
     }
 
     [Theory]
-    [InlineData("exim-lab-sender-mainlog", "blackhole.lab.test BodyTimeout 2; failover.lab.test GreetingTimeout 1; failover.lab.test RemoteRejected 1; healthy.lab.test RemoteRejected 1; masked.lab.test RemoteRejected 1; refused.lab.test ConnectRefused 2; servfail.lab.test DnsTempFail 1; stall.lab.test BodyTimeout 2; unreachable.lab.test GreetingTimeout 2")]
-    [InlineData("postfix-lab-sender.log", "blackhole.lab.test BodyTimeout 1; failover.lab.test GreetingTimeout 1; failover.lab.test RemoteRejected 1; healthy.lab.test RemoteRejected 1; masked.lab.test RemoteRejected 1; mx-dead.lab.test ConnectTimeout 1; mx-refused.lab.test ConnectRefused 1; refused.lab.test ConnectRefused 1; servfail.lab.test DnsTempFail 1; sizeloss.lab.test SessionLost 1; stall.lab.test BodyTimeout 1; unreachable.lab.test ConnectTimeout 1")]
+    [InlineData("exim-lab-sender-mainlog", "blackhole.lab.test BodyTimeout 2; eod.masked.lab.test EndOfDataLost 2; failover.lab.test GreetingTimeout 1; failover.lab.test RemoteRejected 1; healthy.lab.test RemoteRejected 1; masked.lab.test RemoteRejected 1; refused.lab.test ConnectRefused 2; servfail.lab.test DnsTempFail 1; stall.lab.test BodyTimeout 2; unreachable.lab.test GreetingTimeout 2")]
+    [InlineData("postfix-lab-sender.log", "blackhole.lab.test BodyTimeout 1; eod.masked.lab.test EndOfDataLost 1; failover.lab.test GreetingTimeout 1; failover.lab.test RemoteRejected 1; healthy.lab.test RemoteRejected 1; masked.lab.test RemoteRejected 1; mx-dead.lab.test ConnectTimeout 1; mx-refused.lab.test ConnectRefused 1; refused.lab.test ConnectRefused 1; servfail.lab.test DnsTempFail 1; sizeloss.lab.test SessionLost 1; stall.lab.test BodyTimeout 1; unreachable.lab.test ConnectTimeout 1")]
     public async Task A_real_sender_log_of_the_lab_faults_is_summarised_per_destination(string file, string groups)
     {
         var processor = new MailLogProcessor(MailLogOptions.FromParameters(true, null, null, Reference), _ => throw new InvalidOperationException("a summary emits nothing per line"), e => throw e);
