@@ -4,7 +4,7 @@
 #
 #   lab.sh sender up       start it (idempotent; part of lab.sh up)
 #   lab.sh sender status   is it running
-#   lab.sh sender run      send one message to each destination below and wait until each is deferred or bounced;
+#   lab.sh sender run      send one message per case below (SENDER_POSTFIX_CASES) and wait until each is deferred or bounced;
 #                          prints the path of the log it wrote ($STATE/sender/maillog)
 #   lab.sh sender down     stop it and remove its state (part of lab.sh down)
 #
@@ -20,7 +20,7 @@ SENDER_DIR=$STATE/sender
 SENDER_CONF=$SENDER_DIR/etc
 SENDER_LOG=$SENDER_DIR/maillog
 
-# recipient  body size (kB)  what happens
+# recipient  body size (kB, or "Nb": N bytes)  what happens. Both senders send these (lab-sender-exim.sh too).
 SENDER_CASES=(
     "user@stall.lab.test 300 stall: the body stops after 64 kB -> timed out while sending message body"
     "user@blackhole.lab.test 300 PMTU black hole: full-size segments lost -> timed out while sending message body"
@@ -33,7 +33,7 @@ SENDER_CASES=(
 )
 # Only for the Postfix sender. Size-specific loss (.26): the sender's virtual alias map turns this address into
 # unknown@sizeloss.lab.test, and Postfix sends the original as ORCPT=rfc822;…, so its pipelined MAIL FROM, RCPT TO
-# and DATA go out as one segment of exactly 513 bytes (24 + 64 + 419 + 6; the SIZE= value has 4 digits), which
+# and DATA go out as one segment of exactly 513 bytes (MAIL FROM 24 + RCPT TO 51 + the 432-byte original + DATA 6; the SIZE= value has 4 digits), which
 # the router drops every time -> timed out while sending MAIL FROM. Should the size ever be off, the receiver
 # refuses unknown@ with 550. (Exim sends no ORCPT, and with CHUNKING its last segment carries the body, so a lost
 # segment there would only show after the recipient is refused: Exim logs the 550.)
@@ -65,7 +65,7 @@ sender_fixup_up() {
     wait_for 10 listening 198.51.100.31 "$SENDER_EOD_PORT" || { show_log fixup-eod.log; die "the end-of-data fixup box did not come up"; }
 }
 
-sender_virtual() {
+sender_maps() {
     printf '%s\n' '/^sizeloss-p+@sizeloss\.lab\.test$/ unknown@sizeloss.lab.test' >"$SENDER_CONF/virtual"
     printf '%s\n' "/@eod\\.masked\\.lab\\.test\$/ smtp:[fixup.lab.test]:$SENDER_EOD_PORT" >"$SENDER_CONF/transport"
 }
@@ -74,7 +74,7 @@ sender_up() {
     if sender_ready; then
         # a sender from before the size-loss and end-of-data cases: add their maps and reload
         if [ ! -f "$SENDER_CONF/transport" ] || ! grep -qF "transport_maps = $SENDER_TRANSPORT" "$SENDER_CONF/main.cf"; then
-            sender_virtual
+            sender_maps
             sender_cx postconf -c "$SENDER_CONF" -e "virtual_alias_maps = regexp:$SENDER_CONF/virtual" "transport_maps = $SENDER_TRANSPORT"
             sender_cx postfix -c "$SENDER_CONF" reload >/dev/null 2>&1
         fi
@@ -127,7 +127,7 @@ syslog_name = postfix-sender
 maillog_file_prefixes = $SENDER_DIR
 maillog_file = $SENDER_LOG
 CF
-    sender_virtual
+    sender_maps
     cat >"$SENDER_CONF/master.cf" <<'CF'
 # No smtpd: the sender listens nowhere.
 pickup    unix  n       -       n       60      1       pickup
