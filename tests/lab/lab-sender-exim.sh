@@ -22,23 +22,19 @@ SENDER_EXIM_LOG=$SENDER_EXIM_DIR/log/mainlog
 
 # servfail.lab.test, the senders' DNS temporary failure: delegated to ns-bogus.lab.test (.66, lab-tls.sh), which is
 # not authoritative for it and answers REFUSED (or, without lab-tls.sh, has no address), so the resolver answers
-# SERVFAIL at once. Added to the running lab.test by a knotc transaction (Knot signs it), like lab-tls.sh's records.
+# SERVFAIL at once. Added to the running lab.test by a knotc transaction (Knot signs it), like lab-tls.sh's records,
+# when either sender is set up or run.
 SENDER_DNS_OWNER=servfail
 sender_knotc() { knotc -c "$STATE/knot/knot.conf" "$@"; }
 
 sender_dns_up() {
-    in_ns "$NSS" dig @198.51.100.53 "$SENDER_DNS_OWNER.lab.test" NS +norec +time=1 +tries=1 2>/dev/null | grep -q 'IN[[:space:]]*NS[[:space:]]*ns-bogus' && return 0
+    local have
+    have=$(in_ns "$NSS" dig @198.51.100.53 "$SENDER_DNS_OWNER.lab.test" NS +norec +time=1 +tries=1 2>/dev/null || true)
+    grep -q 'IN[[:space:]]*NS[[:space:]]*ns-bogus' <<<"$have" && return 0
     sender_knotc zone-begin lab.test >/dev/null
     sender_knotc zone-set lab.test "$SENDER_DNS_OWNER" 300 NS ns-bogus.lab.test. >/dev/null &&
         sender_knotc zone-commit lab.test >/dev/null ||
         { sender_knotc zone-abort lab.test >/dev/null 2>&1 || true; die "knotc could not add $SENDER_DNS_OWNER.lab.test"; }
-}
-
-sender_dns_down() {
-    [ -S "$STATE/knot/knot.sock" ] || return 0
-    sender_knotc zone-begin lab.test >/dev/null 2>&1 || return 0
-    sender_knotc zone-unset lab.test "$SENDER_DNS_OWNER" >/dev/null 2>&1 || true
-    sender_knotc zone-commit lab.test >/dev/null 2>&1 || sender_knotc zone-abort lab.test >/dev/null 2>&1 || true
 }
 
 sender_exim_conf() { sed -e "s|@STATE@|$STATE|g" -e "s|@ROOT@|$MTA_ROOT|g" "$HERE/conf/exim-sender.conf.in"; }
@@ -60,7 +56,9 @@ sender_exim_status() { # say-function
     if sender_exim_ready; then "$1" "process  sender-exim (Exim in $NSC, no daemon): set up"; else "$1" "process  sender-exim (Exim in $NSC): not set up"; return 1; fi
 }
 
-sender_exim_down() { sender_dns_down; rm -rf "$SENDER_EXIM_DIR"; }
+# servfail.lab.test stays until the lab goes down (Knot starts from the zone file again): removing it would leave the
+# resolver's cached NXDOMAIN for the next up to find.
+sender_exim_down() { rm -rf "$SENDER_EXIM_DIR"; }
 
 # Removes every message and the retry hints, so each run tries every host once. A delivery still running after the
 # wait (none has so far) is ended first: it is one of this instance's processes in the client namespace.
