@@ -1,4 +1,5 @@
-# Resolve-SmtpStatus over MTA log lines, queues and whole logs (issue #20, docs/log-phrases.md): free text is
+# Resolve-SmtpStatus over MTA log lines, queues and whole logs (issue #20, docs/log-phrases.md), and the real logs
+# of the lab's sending Postfix and Exim (tests/lab/lab-sender.sh, lab-sender-exim.sh): free text is
 # never split, Get-Content and -ReadCount stream, -Summary groups, and the next commands run as objects: piped
 # to their cmdlet (ComputerName, DomainName and MessageSize bind by property name) or through their ScriptBlock.
 BeforeDiscovery {
@@ -102,7 +103,8 @@ Describe "A real sending Postfix's log of the lab's faults$LabSkipNote" -Skip:$N
     It 'names the cause per destination' {
         $pairs = @($Summary.Groups | ForEach-Object { "$($_.Destination) $($_.PathSignature)" })
         foreach ($expected in 'stall.lab.test BodyTimeout', 'blackhole.lab.test BodyTimeout', 'failover.lab.test GreetingTimeout',
-            'refused.lab.test ConnectRefused', 'unreachable.lab.test ConnectTimeout', 'healthy.lab.test RemoteRejected') {
+            'refused.lab.test ConnectRefused', 'unreachable.lab.test ConnectTimeout', 'healthy.lab.test RemoteRejected',
+            'servfail.lab.test DnsTempFail', 'sizeloss.lab.test SessionLost', 'eod.masked.lab.test EndOfDataLost') {
             $pairs | Should -Contain $expected
         }
         $Summary.Sent | Should -Be 0
@@ -123,10 +125,66 @@ Describe "A real sending Postfix's log of the lab's faults$LabSkipNote" -Skip:$N
         $r.FindingCodes | Should -Match 'NoBannerAfterConnect'
     }
 
+    It 'runs the size-loss sweep from its ScriptBlock and it finds the lost segment size' {
+        $next = ($Summary.Groups | Where-Object { $_.Destination -eq 'sizeloss.lab.test' -and $_.PathSignature -eq 'SessionLost' }).NextCommands[1]
+        $next.CommandLine | Should -Be 'Find-MtuBlackHole 198.51.100.26 -Method Sweep'
+        $r = & $next.ScriptBlock
+        $r.Findings.Code | Should -Contain 'SizeSpecificLoss'
+    }
+
+    It 'pipes the DNS failure''s Test-MxPath to its cmdlet and it shows the failed lookup' {
+        $next = ($Summary.Groups | Where-Object { $_.Destination -eq 'servfail.lab.test' -and $_.PathSignature -eq 'DnsTempFail' }).NextCommands[1]
+        $next.CommandLine | Should -Be 'Test-MxPath servfail.lab.test'
+        $r = $next | Test-MxPath
+        $r.FindingCodes | Should -Match 'DnsLookupFailed'
+    }
+
     It 'seeds Debug-MailFlow with a log line: the domain from to=, the host from relay=' {
         $line = Get-Content -LiteralPath $SenderLog | Where-Object { $_ -match 'to=<user@stall\.lab\.test>.*status=deferred' } | Select-Object -First 1
         $d = $line | Debug-MailFlow -Quick
         $d.DomainName | Should -Be 'stall.lab.test'
         ($d.EvidenceChain -join "`n") | Should -Match ([regex]::Escape('log line (relay mx-stall.lab.test[198.51.100.29])'))
+    }
+}
+
+Describe "A real sending Exim's log of the lab's faults$LabSkipNote" -Skip:$NoLab {
+    BeforeAll {
+        $out = & bash (Join-Path $script:RepoRoot 'tests/lab/lab.sh') sender-exim run 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
+        $script:EximLog = "$(@($out)[-1])".Trim()
+        $script:EximSummary = Resolve-SmtpStatus -Path $EximLog -Summary
+    }
+
+    It 'names the cause per destination, the host from Exim''s own host lines' {
+        $pairs = @($EximSummary.Groups | ForEach-Object { "$($_.Destination) $($_.PathSignature)" })
+        # Exim connects with TCP Fast Open by default, so the host that never answers reads as a missing greeting.
+        foreach ($expected in 'stall.lab.test BodyTimeout', 'blackhole.lab.test BodyTimeout', 'failover.lab.test GreetingTimeout',
+            'refused.lab.test ConnectRefused', 'unreachable.lab.test GreetingTimeout', 'healthy.lab.test RemoteRejected',
+            'masked.lab.test RemoteRejected', 'servfail.lab.test DnsTempFail', 'eod.masked.lab.test EndOfDataLost') {
+            $pairs | Should -Contain $expected
+        }
+        $EximSummary.Sent | Should -Be 0
+        @(($EximSummary.Groups | Where-Object { $_.Destination -eq 'blackhole.lab.test' }).Relays) | Should -Be @('mx-blackhole.lab.test[198.51.100.27]')
+    }
+
+    It 'pipes the black hole''s first command to its cmdlet and it finds the stalled body' {
+        $next = ($EximSummary.Groups | Where-Object { $_.Destination -eq 'blackhole.lab.test' -and $_.PathSignature -eq 'BodyTimeout' }).NextCommands[0]
+        $next.CommandLine | Should -Be 'Get-SmtpStageTiming 198.51.100.27 -MessageSize 100000'
+        $stages = @($next | Get-SmtpStageTiming -TimeoutSeconds 5)
+        $stages.Findings.Code | Should -Contain 'TransferStalled'
+    }
+
+    It 'pipes the lost end of data''s first command to its cmdlet and it finds the fixup box' {
+        $next = ($EximSummary.Groups | Where-Object { $_.Destination -eq 'eod.masked.lab.test' -and $_.PathSignature -eq 'EndOfDataLost' }).NextCommands[0]
+        $next.CommandLine | Should -Be 'Get-SmtpStageTiming 198.51.100.31 -MessageSize 100000'
+        $stages = @($next | Get-SmtpStageTiming -TimeoutSeconds 5)
+        $stages.Findings.Code | Should -Contain 'BannerMasked'
+    }
+
+    It 'runs the unreachable host''s first command from its ScriptBlock and it finds no hop answering' {
+        $next = ($EximSummary.Groups | Where-Object { $_.Destination -eq 'unreachable.lab.test' -and $_.PathSignature -eq 'GreetingTimeout' }).NextCommands[0]
+        $next.CommandLine | Should -Be 'Test-MxPath unreachable.lab.test'
+        $r = & $next.ScriptBlock
+        $r.FindingCodes | Should -Match 'AllHopsFailed'
     }
 }

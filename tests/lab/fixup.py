@@ -9,9 +9,14 @@ Relays every connection to an upstream SMTP server and:
     sees the end of the message and the client waits for a reply until it
     times out.
 After a successful STARTTLS the connection is relayed untouched.
+With --lose-end-of-data the box drops the connection at the end of data instead: once the client's
+CRLF '.' CRLF arrives, nothing from the '.' on is relayed and both connections are closed, so the server
+never sees the end (nothing is queued) and the client loses the connection while it waits for the reply
+to the dot. In that mode CHUNKING and STARTTLS are masked in EHLO replies (as an ESMTP inspection does),
+so every client ends its data with a dot and the box always sees it.
 Standard library only.
 
-usage: fixup.py [--port 25] [--upstream 198.51.100.25] [--upstream-port 25] ADDR [ADDR ...]
+usage: fixup.py [--port 25] [--upstream 198.51.100.25] [--upstream-port 25] [--lose-end-of-data] ADDR [ADDR ...]
 """
 import argparse
 import signal
@@ -29,6 +34,8 @@ def mask_line(line: bytes) -> bytes:
 
 
 class Session:
+    lose_end_of_data = False
+
     def __init__(self, client: socket.socket, upstream: socket.socket, tag: str):
         self.c = client
         self.s = upstream
@@ -68,6 +75,8 @@ class Session:
                 if not chunk:
                     return
                 with self.lock:
+                    if not self.tls and self.lose_end_of_data:
+                        chunk = chunk.replace(b"CHUNKING", b"XXXXXXXX").replace(b"STARTTLS", b"XXXXXXXX")
                     if not self.tls:
                         line += chunk
                         *complete, line = line.split(b"\n")
@@ -96,7 +105,13 @@ class Session:
                     return
                 with self.lock:
                     if not self.tls:
-                        if self.data_mode:
+                        if self.data_mode and self.lose_end_of_data:
+                            chunk, ended = self.lose_end(chunk)
+                            if ended:
+                                if chunk:
+                                    self.s.sendall(chunk)
+                                return
+                        elif self.data_mode:
                             chunk = self.data_chunk(chunk)
                         else:
                             line += chunk
@@ -110,6 +125,16 @@ class Session:
             return
         finally:
             shut(self.s)
+
+    def lose_end(self, chunk: bytes):
+        """The chunk to relay, and whether the end of data came: then only what precedes the '.' is relayed."""
+        joined = self.tail + chunk
+        pos = joined.find(b"\r\n.\r\n")
+        if pos < 0:
+            self.tail = joined[-5:]
+            return chunk, False
+        self.log("end of data: '.' not relayed, both connections closed")
+        return chunk[:max(0, pos + 2 - len(self.tail))], True
 
     def data_chunk(self, chunk: bytes) -> bytes:
         if self.tail.endswith(b"\r\n.") and chunk.startswith(b"\r\n"):
@@ -169,9 +194,11 @@ def main() -> int:
     ap.add_argument("--port", type=int, default=25)
     ap.add_argument("--upstream", default="198.51.100.25")
     ap.add_argument("--upstream-port", type=int, default=25)
+    ap.add_argument("--lose-end-of-data", action="store_true")
     ap.add_argument("addrs", nargs="+")
     a = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    Session.lose_end_of_data = a.lose_end_of_data
     threads = []
     for addr in a.addrs:
         fam = socket.AF_INET6 if ":" in addr else socket.AF_INET

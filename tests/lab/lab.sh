@@ -11,6 +11,7 @@
 #   lab.sh exec CMD…  run CMD inside the client namespace (mfl-client)
 #   lab.sh extras [up|status]  add Exim, OpenSMTPD and BIND to a running lab (lab-extras.sh; part of up)
 #   lab.sh sender [up|down|status|run]  the sending Postfix in the client namespace (lab-sender.sh; part of up)
+#   lab.sh sender-exim [up|down|status|run]  the sending Exim beside it (lab-sender-exim.sh; part of up)
 #
 # Runtime state lives in $MFL_STATE (default /run/mfl). See addresses.md.
 set -euo pipefail
@@ -338,7 +339,7 @@ cmd_up() {
     local t0
     t0=$(now_ms)
     if cmd_status -q; then
-        sender_up
+        sender_up; sender_exim_up
         summary
         echo "already up ($(( ($(now_ms) - t0) / 1000 )) s)"
         return 0
@@ -347,7 +348,7 @@ cmd_up() {
         # a lab from before the extras: add them, leave the rest alone
         extras_up
         MFL_STATE=$STATE MFL_NS_PREFIX=$NSP "$HERE/lab-tls.sh" up  # TLS policy part (lab-tls.sh), additive
-        extras_up; sender_up
+        extras_up; sender_up; sender_exim_up
         summary
         echo "extras added ($(( ($(now_ms) - t0) / 1000 )) s)"
         return 0
@@ -373,7 +374,7 @@ cmd_up() {
     wait_for 10 helpers_ready || { show_log silent.log; show_log fixup.log; die "helper servers did not come up"; }
     tick helpers_ready; extras_up; tick extras_up
     MFL_STATE=$STATE MFL_NS_PREFIX=$NSP "$HERE/lab-tls.sh" up; tick tls_up
-    sender_up; tick sender_up
+    sender_up; tick sender_up; sender_exim_up
     summary
     echo "up in $(( ($(now_ms) - t0) / 1000 )).$(( ($(now_ms) - t0) % 1000 / 100 )) s"
 }
@@ -436,7 +437,7 @@ cmd_down() {
     if [ -e "$STATE/created-etc-netns" ] || { [ "$removed" = 1 ] && [ ! -e "$STATE/etc-netns" ]; }; then
         rmdir /etc/netns 2>/dev/null || true
     fi
-    postfix_unlist; sender_down
+    postfix_unlist; sender_down; sender_exim_down
     if [ -e "$STATE/$MARKER" ]; then rm -rf "$STATE"; fi
     [ "$quiet" = -q ] || echo "down in $(( ($(now_ms) - t0) / 1000 )).$(( ($(now_ms) - t0) % 1000 / 100 )) s"
 }
@@ -450,6 +451,7 @@ cmd_status() {
     extras_status say_status || ok=1
     MFL_STATE=$STATE MFL_NS_PREFIX=$NSP "$HERE/lab-tls.sh" status "$quiet" || ok=1
     sender_status say_status || true
+    sender_exim_status say_status || true
     if [ "$ok" = 0 ]; then say_status "lab is up"; else say_status "lab is not (completely) up"; fi
     return "$ok"
 }
@@ -853,11 +855,13 @@ cmd_selftest() {
 # The sending Postfix in the client namespace (a real mail log of the faults)
 # shellcheck source=lab-sender.sh
 . "$HERE/lab-sender.sh"
+# shellcheck source=lab-sender-exim.sh
+. "$HERE/lab-sender-exim.sh"
 
 # --------------------------------------------------------------------- main --
 
 usage() {
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -881,6 +885,7 @@ case $sub in
     wan-delay) cmd_wan_delay "$@" ;;
     extras) cmd_extras "$@" ;;
     sender) cmd_sender "$@" ;;
+    sender-exim) cmd_sender_exim "$@" ;;
     exec) [ $# -ge 1 ] || usage; need_root; exec ip netns exec "$NSC" "$@" ;;
     -h|--help|help) usage ;;
     *) usage ;;

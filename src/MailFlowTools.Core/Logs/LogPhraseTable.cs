@@ -38,7 +38,7 @@ public static class LogPhraseTable
         new LogPhrase(MtaKind.Exim, PathSignature.EndOfDataLost, "4.4.2", EximResponse, "Remote host closed connection in response to end of data"),
         new LogPhrase(MtaKind.Exim, PathSignature.BodyTimeout, "4.4.2", EximResponse + "; \"end of data\" with \"(%d bytes written)\"", "SMTP timeout after end of data"),
         new LogPhrase(MtaKind.Exim, PathSignature.BodyTimeout, "4.4.2", EximResponse + "; a write of the body that never completed", "SMTP timeout after sending data block"),
-        new LogPhrase(MtaKind.Exim, PathSignature.GreetingTimeout, "4.4.2", EximResponse + "; \"initial connection\" is the wait for the greeting", "SMTP timeout after initial connection"),
+        new LogPhrase(MtaKind.Exim, PathSignature.GreetingTimeout, "4.4.2", EximResponse + "; \"initial connection\" is the wait for the greeting, which with TCP Fast Open (hosts_try_fastopen, default *) also covers a connect that never completed", "SMTP timeout after initial connection"),
         new LogPhrase(MtaKind.Exim, PathSignature.GreetingTimeout, "4.4.2", EximResponse, "Remote host closed connection in response to initial connection"),
         new LogPhrase(MtaKind.Exim, PathSignature.DnsTempFail, "4.4.3", "Exim src/routers/dnslookup.c: \"host lookup did not complete\" (DNS_AGAIN)", "host lookup did not complete"),
         new LogPhrase(MtaKind.Exim, PathSignature.TlsNotOffered, "4.7.4", "Exim src/transports/smtp.c: \"a TLS session is required, but the server did not offer TLS support\" (hosts_require_tls)", "a TLS session is required"),

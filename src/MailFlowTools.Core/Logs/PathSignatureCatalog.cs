@@ -39,7 +39,7 @@ public static class PathSignatureCatalog
         PathSignature.EndOfDataLost => "The whole message went out but the reply to the final dot never came: something on the path lost the end-of-data mark (an SMTP fixup firewall, incident 3), and the message may be delivered twice.",
         PathSignature.BodyTimeout => "The message body stopped moving mid-transfer: the path stops forwarding after some amount of data (a stall, incident 4) or drops full-size packets (a PMTU black hole, incident 3).",
         PathSignature.BodyConnectionLost => "The connection broke while the body was being sent: a middlebox reset it, or a stall or PMTU black hole outlasted the receiver's patience.",
-        PathSignature.GreetingTimeout => "TCP connected but the 220 greeting never came: a host that accepts connections and never speaks (incident 5); a compliant sender must move on to the next MX.",
+        PathSignature.GreetingTimeout => "No 220 greeting came: a host that accepts connections and never speaks (incident 5), or, for a sender that connects with TCP Fast Open (Exim's default), a host that never answered at all; a compliant sender must move on to the next MX.",
         PathSignature.DnsTempFail => "The MX lookup failed temporarily: the resolver got no usable answer, as when large DNSSEC answers are lost to dropped fragments without a TCP fallback (incident 1).",
         PathSignature.TlsNotOffered => "The sender requires TLS and the receiver did not offer STARTTLS: a receiver without TLS, or a middlebox that strips STARTTLS from the EHLO reply.",
         PathSignature.TlsFailed => "STARTTLS was offered but the TLS handshake with the next hop failed.",

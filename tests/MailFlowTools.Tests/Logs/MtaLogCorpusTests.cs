@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Threading.Tasks;
 using MailFlowTools.Core.Logs;
 using MailFlowTools.Core.Smtp.Status;
 using MailFlowTools.Tests.Infrastructure;
@@ -37,6 +38,25 @@ public sealed class MtaLogCorpusTests
         { "exim-mainlog", 7, "Exim", "ConnectTimeout", "", "Test-MxPath down.example | Get-SmtpStageTiming 203.0.113.33 -StopAfter Ehlo" },
         { "exim-mainlog", 8, "Exim", "TlsNotOffered", "", "Get-SmtpStageTiming 203.0.113.40 -StopAfter StartTls | Test-MxPath tls.example" },
         { "exim-mainlog", 9, "Exim", "EndOfDataLost", "3", "Get-SmtpStageTiming 203.0.113.5 -MessageSize 100000 | Find-MtuBlackHole 203.0.113.5 -Method Sweep | Test-MxPath example.test" },
+        // Real logs of the lab's sending Exim and Postfix (tests/lab/lab-sender-exim.sh, lab-sender.sh) against its faults.
+        { "exim-lab-sender-mainlog", 9, "Exim", "ConnectRefused", "", "Get-SmtpStageTiming 198.51.100.32 -StopAfter Ehlo" },
+        { "exim-lab-sender-mainlog", 10, "Exim", "ConnectRefused", "", "Test-MxPath refused.lab.test" },
+        { "exim-lab-sender-mainlog", 15, "Exim", "RemoteRejected", "", "Test-MxPath healthy.lab.test" },
+        { "exim-lab-sender-mainlog", 25, "Exim", "DnsTempFail", "1", "Test-EdnsReachability servfail.lab.test | Test-MxPath servfail.lab.test" },
+        // The second fixup box (port 2526) closes at the final dot; the command probes the box on port 25 (BannerMasked).
+        { "exim-lab-sender-mainlog", 28, "Exim", "EndOfDataLost", "3", "Get-SmtpStageTiming 198.51.100.31 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.31 -Method Sweep" },
+        { "exim-lab-sender-mainlog", 29, "Exim", "EndOfDataLost", "3", "Get-SmtpStageTiming 198.51.100.31 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.31 -Method Sweep | Test-MxPath eod.masked.lab.test" },
+        { "exim-lab-sender-mainlog", 30, "Exim", "GreetingTimeout", "5", "Get-SmtpStageTiming 198.51.100.30 -StopAfter Ehlo" },
+        // With TCP Fast Open (Exim's default) a connect that is never answered also reads "SMTP timeout after initial connection".
+        { "exim-lab-sender-mainlog", 35, "Exim", "GreetingTimeout", "5", "Test-MxPath unreachable.lab.test | Get-SmtpStageTiming 198.51.100.33 -StopAfter Ehlo" },
+        { "exim-lab-sender-mainlog", 36, "Exim", "BodyTimeout", "4,3", "Get-SmtpStageTiming 198.51.100.29 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.29 -Method Sweep" },
+        { "exim-lab-sender-mainlog", 37, "Exim", "BodyTimeout", "4,3", "Get-SmtpStageTiming 198.51.100.29 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.29 -Method Sweep | Test-MxPath stall.lab.test" },
+        { "exim-lab-sender-mainlog", 38, "Exim", "BodyTimeout", "4,3", "Get-SmtpStageTiming 198.51.100.27 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.27 -Method Sweep" },
+        { "postfix-lab-sender.log", 32, "Postfix", "DnsTempFail", "1", "Test-EdnsReachability servfail.lab.test | Test-MxPath servfail.lab.test" },
+        { "postfix-lab-sender.log", 37, "Postfix", "EndOfDataLost", "3", "Get-SmtpStageTiming 198.51.100.31 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.31 -Method Sweep | Test-MxPath eod.masked.lab.test" },
+        { "postfix-lab-sender.log", 43, "Postfix", "GreetingTimeout", "5", "Get-SmtpStageTiming 198.51.100.30 -StopAfter Ehlo" },
+        { "postfix-lab-sender.log", 46, "Postfix", "SessionLost", "", "Get-SmtpStageTiming 198.51.100.26 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.26 -Method Sweep | Test-MxPath sizeloss.lab.test" },
+        { "postfix-lab-sender.log", 48, "Postfix", "BodyTimeout", "4,3", "Get-SmtpStageTiming 198.51.100.27 -MessageSize 100000 | Find-MtuBlackHole 198.51.100.27 -Method Sweep | Test-MxPath blackhole.lab.test" },
         { "sendmail.log", 2, "Sendmail", "ConnectTimeout", "", "Test-MxPath down.example | Get-SmtpStageTiming 203.0.113.33 -StopAfter Ehlo" },
         { "sendmail.log", 3, "Sendmail", "ConnectRefused", "", "Test-MxPath closed.example | Get-SmtpStageTiming mx.closed.example -StopAfter Ehlo" },
         { "sendmail.log", 4, "Sendmail", "DnsTempFail", "1", "Test-EdnsReachability dnssec.example | Test-MxPath dnssec.example" },
@@ -134,6 +154,25 @@ public sealed class MtaLogCorpusTests
         Assert.Null(entries[4].Reason);
         Assert.Equal(new[] { MtaKind.Postfix, MtaKind.Postfix, MtaKind.Postfix, MtaKind.Postfix, MtaKind.Postfix, MtaKind.Exim, MtaKind.Exim }, entries.Select(e => e.Mta));
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1796548442), entries[0].Timestamp);
+    }
+
+    [Theory]
+    [InlineData("exim-lab-sender-mainlog", "blackhole.lab.test BodyTimeout 2; eod.masked.lab.test EndOfDataLost 2; failover.lab.test GreetingTimeout 1; failover.lab.test RemoteRejected 1; healthy.lab.test RemoteRejected 1; masked.lab.test RemoteRejected 1; refused.lab.test ConnectRefused 2; servfail.lab.test DnsTempFail 1; stall.lab.test BodyTimeout 2; unreachable.lab.test GreetingTimeout 2")]
+    [InlineData("postfix-lab-sender.log", "blackhole.lab.test BodyTimeout 1; eod.masked.lab.test EndOfDataLost 1; failover.lab.test GreetingTimeout 1; failover.lab.test RemoteRejected 1; healthy.lab.test RemoteRejected 1; masked.lab.test RemoteRejected 1; mx-dead.lab.test ConnectTimeout 1; mx-refused.lab.test ConnectRefused 1; refused.lab.test ConnectRefused 1; servfail.lab.test DnsTempFail 1; sizeloss.lab.test SessionLost 1; stall.lab.test BodyTimeout 1; unreachable.lab.test ConnectTimeout 1")]
+    public async Task A_real_sender_log_of_the_lab_faults_is_summarised_per_destination(string file, string groups)
+    {
+        var processor = new MailLogProcessor(MailLogOptions.FromParameters(true, null, null, Reference), _ => throw new InvalidOperationException("a summary emits nothing per line"), e => throw e);
+        using (var reader = File.OpenText(TestPaths.InRepo("tests", "Fixtures", "logs", file)))
+        {
+            await processor.ReadAsync(reader, System.Threading.CancellationToken.None);
+        }
+
+        var summary = processor.Complete(file)!;
+        Assert.Equal(groups, string.Join("; ", summary.Groups.Select(g => $"{g.Destination} {g.PathSignature} {g.Count}").OrderBy(g => g, StringComparer.Ordinal)));
+        Assert.Equal(0, summary.Sent);
+        Assert.Equal(0, summary.TruncatedLines);
+        // Exim's host line joins its message's recipient: the stall's relay is the host Exim timed out on.
+        Assert.Equal(new[] { "mx-stall.lab.test[198.51.100.29]" }, summary.Groups.Single(g => g.Destination == "stall.lab.test").Relays);
     }
 
     [Fact]
