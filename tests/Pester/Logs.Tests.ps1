@@ -141,6 +141,7 @@ Describe "A real sending Postfix's log of the lab's faults$LabSkipNote" -Skip:$N
 
     It 'seeds Debug-MailFlow with a log line: the domain from to=, the host from relay=' {
         $line = Get-Content -LiteralPath $SenderLog | Where-Object { $_ -match 'to=<user@stall\.lab\.test>.*status=deferred' } | Select-Object -First 1
+        $line | Should -Not -BeNullOrEmpty -Because ("the sender's log has the stall's deferral:`n" + ((Get-Content -LiteralPath $SenderLog | Select-String 'stall') -join "`n"))
         $d = $line | Debug-MailFlow -Quick
         $d.DomainName | Should -Be 'stall.lab.test'
         ($d.EvidenceChain -join "`n") | Should -Match ([regex]::Escape('log line (relay mx-stall.lab.test[198.51.100.29])'))
