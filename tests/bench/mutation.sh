@@ -27,7 +27,7 @@ declare -A tests=(
   [cause]='Diagnosis.CauseRankingTests Diagnosis.CauseVerdictDetailTests Diagnosis.MailFlowDiagnosisEngineTests'
   [smtp]='Smtp.SmtpStageAnalyzerTests Smtp.SmtpFindingWordingTests Smtp.BannerInspectorTests Smtp.BannerMaskThresholdTests Smtp.RecipientRefusedTests'
   [mtu]='PathMtu.OptionsAndFindingsTests PathMtu.MtuFindingWordingTests PathMtu.EnvelopeAndSweepTests PathMtu.SweepAnalysisSampleTests PathMtu.BoundarySearchTests'
-  [mxpath]='MxPath.MxPathEngineTests MxPath.MxPathFailoverWordingTests MxPath.MxPathRuleTests MxPath.MxPathAnalyzerRuleTests MxPath.MxPathBatchTests MxPath.SmtpHopFoldTests'
+  [mxpath]='MxPath.MxPathEngineTests MxPath.MxPathFailoverWordingTests MxPath.MxPathRuleTests MxPath.MxPathAnalyzerRuleTests MxPath.MxPathVerdictEdgeTests MxPath.MxPathBatchTests MxPath.SmtpHopFoldTests'
 )
 names=("$@")
 failed=()

@@ -28,6 +28,7 @@ public class MxPathAnalyzerRuleTests
         Assert.Equal(MxHopOutcome.NotTried, r.Hops[2].Outcome);
         Assert.Contains("first 2 addresses", r.Hops[2].Detail);
         Assert.Equal(0, r.Hops[2].ElapsedMs);
+        Assert.False(r.Hops[2].BannerMasked);
         Assert.Equal(2, Single(r, FindingCodes.AllHopsFailed).Evidence["Tried"]);
     }
 
