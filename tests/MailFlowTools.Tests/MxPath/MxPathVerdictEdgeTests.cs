@@ -182,6 +182,31 @@ public class MxPathVerdictEdgeTests
         Assert.False(r.Reachable);
     }
 
+    [Fact]
+    public void A_domain_with_neither_MX_nor_address_records_is_one_host_without_addresses_of_any_family()
+    {
+        var resolution = new MxPathResolution { Source = MxPathSource.NoMailDomain, DnsServer = "198.51.100.56" };
+
+        var r = MxPathAnalyzer.Analyze("empty.test", Options, resolution, new List<MxHopPlan>(), Array.Empty<HopProbeResult?>(), Array.Empty<PortControlCheck>(), 1);
+
+        var f = Assert.Single(r.Findings);
+        Assert.Equal((FindingCodes.MxTargetHasNoAddress, FindingSeverity.Error), (f.Code, f.Severity));
+        Assert.Equal(("empty.test", -1, "no data", "Any"), ((string)f.Evidence["Exchange"], (int)f.Evidence["Preference"], (string)f.Evidence["Lookup"], (string)f.Evidence["AddressFamily"]));
+    }
+
+    [Theory]
+    [InlineData(MxAddressFamily.IPv4, "2001:db8:5::1", "No MX host of fam.test has a usable IPv4 address")]
+    [InlineData(MxAddressFamily.Any, null, "No MX host of fam.test has a usable address")]
+    public void With_nothing_to_walk_the_summary_names_the_family_that_was_asked_for(MxAddressFamily family, string? address, string summary)
+    {
+        var target = address is null ? Target(10, "mx1.fam.test") : Target(10, "mx1.fam.test", address);
+
+        var r = Analyze("fam.test", new[] { target }, Options with { AddressFamily = family });
+
+        Assert.Empty(r.Hops);
+        Assert.StartsWith(summary, r.Summary, StringComparison.Ordinal);
+    }
+
     private static HopProbeResult Hop(MxHopOutcome outcome) => new()
     {
         Outcome = outcome,
