@@ -26,7 +26,7 @@ declare -A tests=(
   [edns]='Dns.EdnsReachabilityAnalyzerTests Dns.EdnsReachabilityTests Dns.EdnsComplianceFindingTests Dns.EdnsTcpNeedTests'
   [cause]='Diagnosis.CauseRankingTests Diagnosis.CauseVerdictDetailTests Diagnosis.MailFlowDiagnosisEngineTests'
   [smtp]='Smtp.SmtpStageAnalyzerTests Smtp.SmtpFindingWordingTests Smtp.BannerInspectorTests Smtp.BannerMaskThresholdTests Smtp.RecipientRefusedTests'
-  [mtu]='PathMtu.OptionsAndFindingsTests PathMtu.MtuFindingWordingTests PathMtu.EnvelopeAndSweepTests PathMtu.SweepAnalysisSampleTests PathMtu.BoundarySearchTests'
+  [mtu]='PathMtu.OptionsAndFindingsTests PathMtu.MtuFindingWordingTests PathMtu.EnvelopeAndSweepTests PathMtu.SweepAnalysisSampleTests PathMtu.SweepVerdictEdgeTests PathMtu.BoundarySearchTests'
   [mxpath]='MxPath.MxPathEngineTests MxPath.MxPathFailoverWordingTests MxPath.MxPathRuleTests MxPath.MxPathAnalyzerRuleTests MxPath.MxPathVerdictEdgeTests MxPath.MxPathBatchTests MxPath.SmtpHopFoldTests'
 )
 names=("$@")
