@@ -7,8 +7,8 @@
 # A run fails (exit 1) when Stryker reports that coverage capture failed or when it killed no mutant.
 # One Stryker run per analyzer, so each gets its own score and report and a slow one cannot hide the others.
 # Paths in the config are relative to src/MailFlowTools.Core, where Stryker runs.
-# The config ignores Stryker's LINQ mutation of Count: it also rewrites a List's Count property as `.Sum`, which does
-# not compile, and an uncompilable mutant it cannot place makes Stryker drop every mutant of that method (safe mode).
+# Stryker's LINQ mutator also rewrites a List's Count property as `.Sum`, which does not compile; where it cannot place
+# that error it drops every mutant of the method (safe mode, "compile error" in the report; see docs/robustness.md).
 # Usage: bash tests/bench/mutation.sh [edns|cause|smtp|mtu|mxpath]...   (default: all, in that order)
 # Reports: TestResults/mutation/<analyzer>/reports/mutation-report.{json,html}; summary line in <analyzer>.log
 set -euo pipefail
