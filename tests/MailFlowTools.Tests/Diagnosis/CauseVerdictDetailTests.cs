@@ -7,8 +7,9 @@ using MailFlowTools.Core.Findings;
 namespace MailFlowTools.Tests.Diagnosis;
 
 /// <summary>
-/// What Debug-MailFlow says once the cause is chosen: the headline of each cause, the evidence chain, where an
-/// unreachable MX set sits, how size loss ranks with and without its NonMonotonic evidence, and RankOf.
+/// What Debug-MailFlow says once the cause is chosen: the headline of each cause (the TLS-policy and recipient ones
+/// with where they sit), the evidence chain, where an unreachable MX set sits, how size loss ranks with and without
+/// its NonMonotonic evidence, and RankOf.
 /// </summary>
 public class CauseVerdictDetailTests
 {
@@ -35,6 +36,26 @@ public class CauseVerdictDetailTests
         Assert.StartsWith(headline, verdict.Summary, StringComparison.Ordinal);
         Assert.EndsWith(". What was measured.", verdict.Summary, StringComparison.Ordinal);
         Assert.Equal("Do this.", verdict.Recommendation);
+    }
+
+    [Theory]
+    [InlineData(FindingCodes.TlsaLookupLost, "An MX host's TLSA lookup is lost on the way", FaultLocation.Path)]
+    [InlineData(FindingCodes.DnssecBogus, "The DNSSEC chain of an MX host's TLSA records is broken", FaultLocation.RemoteHost)]
+    [InlineData(FindingCodes.StartTlsStripped, "A middlebox on the path masks the STARTTLS offer", FaultLocation.Path)]
+    [InlineData(FindingCodes.DaneTlsaMismatch, "An MX host's TLSA records do not match the certificate it presents", FaultLocation.RemoteHost)]
+    [InlineData(FindingCodes.MtaStsPolicyExcludesMx, "The domain's MTA-STS policy leaves out one of its own MX hosts", FaultLocation.RemoteHost)]
+    [InlineData(FindingCodes.MtaStsCertificateInvalid, "An MX host's certificate fails MTA-STS validation", FaultLocation.RemoteHost)]
+    [InlineData(FindingCodes.StartTlsNotOffered, "An MX host offers no STARTTLS although the domain's policy requires TLS.", FaultLocation.RemoteHost)]
+    [InlineData(FindingCodes.MtaStsPolicyUnavailable, "The domain publishes MTA-STS, but its policy cannot be fetched or read.", FaultLocation.RemoteHost)]
+    [InlineData(FindingCodes.TlsaRecordsUnusable, "An MX host's TLSA records are all unusable for SMTP.", FaultLocation.RemoteHost)]
+    [InlineData(FindingCodes.RecipientRefused, "The MX host refuses the recipient: its policy, not a path fault.", FaultLocation.RemoteHost)]
+    public void ATlsPolicyOrRecipientCauseSaysWhatSendersRefuseAndWhereTheFaultSits(string code, string headline, FaultLocation location)
+    {
+        var verdict = CauseAnalyzer.Analyze(new[] { Staged(Finding.Warning(code, "What was measured.", "Do this.")) });
+
+        Assert.Equal((code, location), (verdict.Cause, verdict.Location));
+        Assert.StartsWith(headline, verdict.Summary, StringComparison.Ordinal);
+        Assert.EndsWith(". What was measured.", verdict.Summary, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -92,6 +92,22 @@ public class EdnsComplianceFindingTests
         Assert.Equal((outcome.ToString(), (object)"0x0080"), (finding.Evidence["Outcome"], finding.Evidence["Flag"]));
     }
 
+    [Theory]
+    [InlineData(EdnsProbeKind.UnknownOption, EdnsProbeOutcome.FormErr, "FORMERR from 192.0.2.53", "(FormErr: FORMERR from 192.0.2.53)")]
+    [InlineData(EdnsProbeKind.UnknownOption, EdnsProbeOutcome.Timeout, null, "(Timeout)")]
+    [InlineData(EdnsProbeKind.UnknownFlag, EdnsProbeOutcome.Timeout, null, "(Timeout)")]
+    [InlineData(EdnsProbeKind.UnknownFlag, EdnsProbeOutcome.ServFail, "SERVFAIL", "(ServFail: SERVFAIL)")]
+    public void AMishandledProbeShowsWhatCameBackAndTheProbesOwnDetailOnlyWhenThereIsOne(EdnsProbeKind kind, EdnsProbeOutcome outcome, string? detail, string shown)
+    {
+        var probe = Compliance(kind, outcome, size: outcome == EdnsProbeOutcome.Timeout ? 0 : 60, detail: detail);
+        var others = new[] { VersionRejected, OptionIgnored, FlagIgnored, TruncatedWithOpt }.Where(p => p.Kind != kind);
+
+        var finding = Assert.Single(Analyze(others.Append(probe).ToArray()).Findings);
+
+        Assert.EndsWith(" " + shown + ".", finding.Message, System.StringComparison.Ordinal);
+        Assert.Equal(outcome.ToString(), finding.Evidence["Outcome"]);
+    }
+
     [Fact]
     public void ATruncatedAnswerWithoutOptIsReportedOnceAndWithholdsCompliance()
     {

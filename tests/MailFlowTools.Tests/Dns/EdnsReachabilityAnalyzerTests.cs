@@ -46,6 +46,11 @@ public sealed class EdnsReachabilityAnalyzerTests
         var result = Analyze(Udp(0, 0), Udp(512, 0), Udp(1232, 0), Udp(1410, 500), Udp(1472, 500), Udp(4096, 500), Tcp(500));
         Assert.Equal(new[] { FindingCodes.IntermittentUdpLoss }, result.Findings.Select(f => f.Code));
         Assert.Null(EdnsReachabilityAnalyzer.Bracket(result.Probes));
+
+        // The outcomes are counted per kind, in the order of the outcome enumeration.
+        var loss = result.Findings[0];
+        Assert.Equal("3 Answer, 3 Timeout", loss.Evidence["Outcomes"]);
+        Assert.Equal((3, 6), ((int)loss.Evidence["LostProbes"], (int)loss.Evidence["SizeProbes"]));
     }
 
     [Fact]

@@ -1,16 +1,18 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using MailFlowTools.Core.Findings;
 using MailFlowTools.Core.MxPath;
+using MailFlowTools.Core.TlsPolicy;
 using static MailFlowTools.Tests.MxPath.FakeMxResolver;
 
 namespace MailFlowTools.Tests.MxPath;
 
 /// <summary>
 /// Test-MxPath rules the MX mutation run found unpinned: how much a failed address lookup of one family matters,
-/// and the summary's counts of failed hops and addresses, singular and plural.
+/// the summary's counts of failed hops and addresses, singular and plural, and the sentence a TLS policy adds to it.
 /// </summary>
 public class MxPathRuleTests
 {
@@ -87,9 +89,39 @@ public class MxPathRuleTests
         Assert.Equal("None of the 1 MX address of one.test accepted a session (connection refused), so senders queue the mail until it expires.", r.Summary);
     }
 
+    [Fact]
+    public async Task A_policy_sender_that_would_not_deliver_is_added_to_the_plain_sender_s_summary()
+    {
+        var dns = new FakeMxResolver().AddMx("pol.test", Target(10, "mx1.pol.test", "198.51.100.10"), Target(20, "mx2.pol.test", "198.51.100.11"));
+        var smtp = new FakeHopProber().On("198.51.100.10", MxHopOutcome.Ok, startTls: true, tls: true).On("198.51.100.11", MxHopOutcome.Ok, startTls: true, tls: true);
+        var enforce = new TlsPolicyDiscovery
+        {
+            MtaSts = new MtaStsResult { Status = MtaStsStatus.Valid, Mode = MtaStsMode.Enforce, RecordId = "1", Mx = new[] { "mx2.pol.test" } },
+            Policy = new MtaStsPolicy(MtaStsMode.Enforce, new[] { "mx2.pol.test" }, 86400),
+        };
+
+        var r = await Task.Run(() => new MxPathEngine(dns, smtp, null, new FixedPolicy(enforce)).TestAsync("pol.test", Fast, CancellationToken.None));
+        var skipped = await Task.Run(() => new MxPathEngine(dns, smtp, null, new FixedPolicy(enforce)).TestAsync("pol.test", Fast with { TlsPolicy = null }, CancellationToken.None));
+
+        const string Plain = "Mail for pol.test gets in at the first hop, mx1.pol.test [198.51.100.10] (preference 10).";
+        Assert.StartsWith(Plain + " An MTA-STS sender does not deliver (", r.Summary, StringComparison.Ordinal);
+        Assert.All(r.Hops, h => Assert.NotNull(h.Tls));
+        Assert.Equal(Plain, skipped.Summary);
+        Assert.All(skipped.Hops, h => Assert.Null(h.Tls));
+    }
+
     private static int CountOf(MxPathResult r, string code) => r.Findings.Count(f => f.Code == code);
 
     // On the thread pool, as the cmdlet and the CLI run it.
     private static Task<MxPathResult> Run(FakeMxResolver dns, FakeHopProber smtp, string domain) =>
         Task.Run(() => new MxPathEngine(dns, smtp).TestAsync(domain, Fast, CancellationToken.None));
+
+    private sealed class FixedPolicy : ITlsPolicySource
+    {
+        private readonly TlsPolicyDiscovery _discovery;
+
+        public FixedPolicy(TlsPolicyDiscovery discovery) => _discovery = discovery;
+
+        public Task<TlsPolicyDiscovery> DiscoverAsync(string domain, IReadOnlyList<string> exchanges, TlsPolicyOptions options, CancellationToken cancellationToken) => Task.FromResult(_discovery);
+    }
 }
