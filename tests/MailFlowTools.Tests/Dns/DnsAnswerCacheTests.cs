@@ -32,21 +32,16 @@ public sealed class DnsAnswerCacheTests
     public async Task Questions_asked_at_the_same_time_share_one_ask_and_later_ones_reuse_its_answer()
     {
         var cache = new DnsAnswerCache();
-        var asks = 0;
         var gate = new TaskCompletionSource<DnsLookup>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Task<DnsLookup> Ask()
-        {
-            Interlocked.Increment(ref asks);
-            return gate.Task;
-        }
+        var ask = new CountingAsk(() => gate.Task);
 
-        var waiting = Enumerable.Range(0, 20).Select(_ => cache.GetOrAskAsync(Servers, "MX.Example.Test.", DnsRecordType.A, false, true, Ask)).ToList();
+        var waiting = Enumerable.Range(0, 20).Select(_ => cache.GetOrAskAsync(Servers, "MX.Example.Test.", DnsRecordType.A, false, true, ask.Invoke)).ToList();
         Assert.All(waiting, t => Assert.False(t.IsCompleted));
         gate.SetResult(Answer(ttl: 300));
         var answers = await Task.WhenAll(waiting);
 
-        var later = await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, true, Ask);
-        Assert.Equal(1, asks);
+        var later = await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, true, ask.Invoke);
+        Assert.Equal(1, ask.Count);
         Assert.All(answers, a => Assert.Same(answers[0], a));
         Assert.Same(answers[0], later);
         Assert.Equal(1, cache.Count);
@@ -59,16 +54,11 @@ public sealed class DnsAnswerCacheTests
     public async Task A_failed_answer_is_asked_again_by_the_next_domain(DnsLookupError error)
     {
         var cache = new DnsAnswerCache();
-        var asks = 0;
-        Task<DnsLookup> Ask()
-        {
-            Interlocked.Increment(ref asks);
-            return Task.FromResult(Answer(300, error));
-        }
+        var ask = new CountingAsk(() => Task.FromResult(Answer(300, error)));
 
-        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, true, Ask);
-        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, true, Ask);
-        Assert.Equal(2, asks);
+        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, true, ask.Invoke);
+        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, true, ask.Invoke);
+        Assert.Equal(2, ask.Count);
         Assert.Equal(0, cache.Count);
     }
 
@@ -82,20 +72,15 @@ public sealed class DnsAnswerCacheTests
         Assert.Equal(TimeSpan.FromSeconds(120), cache.KeepFor(Answer(ttl: 86400)));
         Assert.Equal(TimeSpan.Zero, cache.KeepFor(Answer(ttl: 0)));
 
-        var asks = 0;
-        Task<DnsLookup> Ask()
-        {
-            Interlocked.Increment(ref asks);
-            return Task.FromResult(Answer(ttl: 30));
-        }
+        var ask = new CountingAsk(() => Task.FromResult(Answer(ttl: 30)));
 
-        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, true, Ask);
+        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, true, ask.Invoke);
         now += 29 * Stopwatch.Frequency;
-        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, true, Ask);
-        Assert.Equal(1, asks);
+        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, true, ask.Invoke);
+        Assert.Equal(1, ask.Count);
         now += 2 * Stopwatch.Frequency;
-        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, true, Ask);
-        Assert.Equal(2, asks);
+        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, true, ask.Invoke);
+        Assert.Equal(2, ask.Count);
         Assert.Equal(1, cache.Count);
     }
 
@@ -103,35 +88,25 @@ public sealed class DnsAnswerCacheTests
     public async Task A_zero_ttl_is_never_kept()
     {
         var cache = new DnsAnswerCache();
-        var asks = 0;
-        Task<DnsLookup> Ask()
-        {
-            Interlocked.Increment(ref asks);
-            return Task.FromResult(Answer(ttl: 0));
-        }
+        var ask = new CountingAsk(() => Task.FromResult(Answer(ttl: 0)));
 
-        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, true, Ask);
-        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, true, Ask);
-        Assert.Equal(2, asks);
+        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, true, ask.Invoke);
+        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, true, ask.Invoke);
+        Assert.Equal(2, ask.Count);
     }
 
     [Fact]
     public async Task Type_dnssec_cname_following_and_servers_are_different_questions()
     {
         var cache = new DnsAnswerCache();
-        var asks = 0;
-        Task<DnsLookup> Ask()
-        {
-            Interlocked.Increment(ref asks);
-            return Task.FromResult(Answer(ttl: 300));
-        }
+        var ask = new CountingAsk(() => Task.FromResult(Answer(ttl: 300)));
 
-        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, true, Ask);
-        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.AAAA, false, true, Ask);
-        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, true, true, Ask);
-        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, false, Ask);
-        await cache.GetOrAskAsync("192.0.2.53:53", "mx.example.test", DnsRecordType.A, false, true, Ask);
-        Assert.Equal(5, asks);
+        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, true, ask.Invoke);
+        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.AAAA, false, true, ask.Invoke);
+        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, true, true, ask.Invoke);
+        await cache.GetOrAskAsync(Servers, "mx.example.test", DnsRecordType.A, false, false, ask.Invoke);
+        await cache.GetOrAskAsync("192.0.2.53:53", "mx.example.test", DnsRecordType.A, false, true, ask.Invoke);
+        Assert.Equal(5, ask.Count);
         Assert.Equal(5, cache.Count);
     }
 
@@ -139,23 +114,18 @@ public sealed class DnsAnswerCacheTests
     public async Task Past_its_capacity_the_cache_asks_every_time_and_does_not_grow()
     {
         var cache = new DnsAnswerCache(capacity: 3);
-        var asks = 0;
-        Task<DnsLookup> Ask()
-        {
-            Interlocked.Increment(ref asks);
-            return Task.FromResult(Answer(ttl: 300));
-        }
+        var ask = new CountingAsk(() => Task.FromResult(Answer(ttl: 300)));
 
         for (var round = 0; round < 2; round++)
         {
             for (var i = 0; i < 10; i++)
             {
-                await cache.GetOrAskAsync(Servers, "mx" + i + ".example.test", DnsRecordType.A, false, true, Ask);
+                await cache.GetOrAskAsync(Servers, "mx" + i + ".example.test", DnsRecordType.A, false, true, ask.Invoke);
             }
         }
 
         Assert.Equal(3, cache.Count);
-        Assert.Equal(3 + 2 * 7, asks);
+        Assert.Equal(3 + 2 * 7, ask.Count);
     }
 
     [Fact]
@@ -210,5 +180,25 @@ public sealed class DnsAnswerCacheTests
         await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
             MxResolver.ResolveAsync("d" + i + ".example.test", new MxResolverOptions { Resolver = each, Seed = 1 }, CancellationToken.None)));
         Assert.Equal(20 * 3, unshared.UdpQueries);
+    }
+
+    /// <summary>An ask that counts how often the cache called it.</summary>
+    private sealed class CountingAsk
+    {
+        private readonly Func<Task<DnsLookup>> _answer;
+        private int _count;
+
+        public CountingAsk(Func<Task<DnsLookup>> answer)
+        {
+            _answer = answer;
+        }
+
+        public int Count => Volatile.Read(ref _count);
+
+        public Task<DnsLookup> Invoke()
+        {
+            Interlocked.Increment(ref _count);
+            return _answer();
+        }
     }
 }

@@ -4,6 +4,7 @@ using System.Linq;
 using MailFlowTools.Core.Findings;
 using MailFlowTools.Core.MxPath;
 using static MailFlowTools.Tests.MxPath.FakeMxResolver;
+using static MailFlowTools.Tests.MxPath.ScriptedWalk;
 
 namespace MailFlowTools.Tests.MxPath;
 
@@ -205,27 +206,5 @@ public class MxPathVerdictEdgeTests
 
         Assert.Empty(r.Hops);
         Assert.StartsWith(summary, r.Summary, StringComparison.Ordinal);
-    }
-
-    private static HopProbeResult Hop(MxHopOutcome outcome) => new()
-    {
-        Outcome = outcome,
-        ConnectMs = outcome is MxHopOutcome.ConnectRefused or MxHopOutcome.ConnectTimeout or MxHopOutcome.Unreachable ? null : 0.5,
-        Banner = outcome == MxHopOutcome.Ok ? "220 mx.example ESMTP" : null,
-        Detail = outcome == MxHopOutcome.Ok ? null : "scripted " + outcome,
-        ElapsedMs = 2,
-    };
-
-    private static MxPathResult Analyze(string domain, MxPathTarget[] targets, MxPathOptions options, params (string Address, HopProbeResult Result)[] results) =>
-        Analyze(domain, targets, options, Array.Empty<PortControlCheck>(), results);
-
-    private static MxPathResult Analyze(string domain, MxPathTarget[] targets, MxPathOptions options, IReadOnlyList<PortControlCheck> checks, params (string Address, HopProbeResult Result)[] results)
-    {
-        var resolution = new MxPathResolution { Source = MxPathSource.Mx, Targets = targets, DnsServer = "198.51.100.56", ElapsedMs = 1 };
-        var plans = MxHopPlanner.Plan(resolution, options.AddressFamily);
-        var byAddress = results.ToDictionary(x => x.Address, x => x.Result);
-        var walk = plans.Select(p => byAddress.TryGetValue(p.Address.ToString(), out var hop) ? hop : null).ToArray();
-        Assert.Equal(results.Length, walk.Count(h => h is not null));
-        return MxPathAnalyzer.Analyze(domain, options, resolution, plans, walk, checks, 10);
     }
 }
