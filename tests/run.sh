@@ -179,8 +179,10 @@ failed = []
 for r in root.iterfind(".//t:UnitTestResult", ns):
     if r.get("outcome") == "Failed":
         message = r.find("t:Output/t:ErrorInfo/t:Message", ns)
-        first = (message.text or "").strip().splitlines()[0] if message is not None and message.text else ""
-        failed.append((r.get("testName"), first[:300]))
+        # The first lines carry xunit's expected/actual values, which the first line alone leaves out.
+        lines = (message.text or "").strip().splitlines()[:4] if message is not None and message.text else []
+        first = " | ".join(line.strip() for line in lines)
+        failed.append((r.get("testName"), first[:600]))
 for name, first in sorted(failed):
     print(f"xunit failed: {name}: {first}")
 PY
