@@ -289,6 +289,8 @@ def markdown(meta, delivered, groups, rates):
              "comparison is a ratio within one run).")
     L.append(f"- Runs per measurement: {meta.get('runs', '?')} ({meta.get('slow_runs', '?')} when the first run took over 20 s). "
              f".NET SDK {meta.get('dotnet', '?')}.")
+    if meta.get("mailflow"):
+        L.append(f"- mailflow: {meta['mailflow']}.")
     L.append("- Peers: " + "; ".join(f"{v}" for v in tools.values() if v) + ".")
     for note in meta.get("notes", []):
         L.append(f"- Note: {note}.")
@@ -312,8 +314,8 @@ def markdown(meta, delivered, groups, rates):
         L.append("## Process start")
         L.append("")
         L.append("The floor under every time below: starting the program and exiting without work "
-                 "(`mailflow --help`, `dig -v`, `swaks --version`). mailflow runs on .NET, so each of its times "
-                 "includes this start.")
+                 "(`mailflow --help`, `dig -v`, `swaks --version`). Each of mailflow's times includes this start "
+                 "(the native build's, unless the line above names the IL build, which starts .NET).")
         L.append("")
         L.append("| Tool | Time: median (min–max) | Peak memory |")
         L.append("| --- | --- | --- |")
@@ -745,15 +747,33 @@ def svg(meta, groups, rates):
     return head + "".join(parts) + "</svg>\n"
 
 
+def appended_section(path):
+    """Another benchmark's report of the same run, its headings one level down, under a heading of its own."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError as e:
+        return f"\n## {path}\n\nNot available: {e.strerror}.\n"
+    out = [""]
+    for line in lines:
+        out.append("#" + line if line.startswith("#") else line)
+    return "\n".join(out) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("raw")
     ap.add_argument("--md", required=True)
     ap.add_argument("--svg", required=True)
+    ap.add_argument("--append", action="append", default=[],
+                    help="a Markdown report of another benchmark of the same run (native.sh, mxpath-throttle.sh), "
+                         "added as a section")
     a = ap.parse_args()
     meta, delivered, groups, rates = load(a.raw)
     with open(a.md, "w", encoding="utf-8") as f:
         f.write(markdown(meta, delivered, groups, rates))
+        for path in a.append:
+            f.write(appended_section(path))
     with open(a.svg, "w", encoding="utf-8") as f:
         f.write(svg(meta, groups, rates))
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # MailFlowTools against the tools admins would otherwise use, on the same lab paths, in one run.
 #
-#   bash tests/bench/run.sh [--quick] [--only startup,mtu,dns,smtp,batch,parsers] [--runs N] [--no-build]
+#   bash tests/bench/run.sh [--quick] [--only startup,mtu,dns,smtp,batch,parsers,native,throttle] [--runs N]
+#                           [--no-build] [--il]
 #
-# Brings the network lab up when it is not (and down again at the end, only then), builds the CLI and
-# the parser benchmark, measures every scenario, and writes a Markdown table and an SVG chart to
-# tests/bench/results/<date>-<commit>.{md,svg,jsonl} and results/latest.{md,svg}. Needs root.
+# Brings the network lab up when it is not (and down again at the end, only then), builds the native CLI (what
+# Linux admins run; --il measures the IL build under dotnet instead) and the parser benchmark, measures every
+# scenario, and writes a Markdown table and an SVG chart to tests/bench/results/<date>-<commit>.{md,svg,jsonl} and
+# results/latest.{md,svg}. "native" adds native.sh (the issue #18 targets, paired with dig, tracepath and swaks)
+# and "throttle" mxpath-throttle.sh (500 domains, throttle 32 against 1, at 0 and 20 ms) to the same report. Needs root.
 # A benchmark, not a test: nothing here asserts on times, and CI does not run it.
 set -euo pipefail
 # The whole script is one compound command, parsed before it runs: editing the file during a run is safe.
@@ -16,12 +19,13 @@ REPO=$(cd "$HERE/../.." && pwd)
 LAB=$REPO/tests/lab/lab.sh
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
-ONLY="startup mtu dns smtp batch parsers"
+ONLY="startup mtu dns smtp batch parsers native throttle"
 RUNS=5
 SLOW_RUNS=2
 BATCH_SIZES="100 1000 5000"
 BATCH_CAP_S=600
 BUILD=1
+IL=0
 while [ $# -gt 0 ]; do
     case $1 in
         --quick) RUNS=1; SLOW_RUNS=1; BATCH_SIZES="100"; shift ;;
@@ -29,7 +33,8 @@ while [ $# -gt 0 ]; do
         --runs) RUNS=$2; shift 2 ;;
         --batch-sizes) BATCH_SIZES=${2//,/ }; shift 2 ;;
         --no-build) BUILD=0; shift ;;
-        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --il) IL=1; shift ;;
+        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -62,12 +67,28 @@ RAW=$WORK/raw.jsonl
 
 # MAILFLOW_DLL from the environment measures another build of the CLI (then it is not built here).
 BUILD_CLI=$BUILD
+MAILFLOW_DLL_FROM_ENV=${MAILFLOW_DLL:-}
 if [ -n "${MAILFLOW_DLL:-}" ]; then BUILD_CLI=0; else MAILFLOW_DLL=$REPO/src/MailFlowTools.Cli/bin/Release/net8.0/mailflow.dll; fi
 BENCH_PROJ=$REPO/tests/MailFlowTools.Benchmarks
 BENCH_DLL=$BENCH_PROJ/bin/Release/net10.0/MailFlowTools.Benchmarks.dll
 if [ "$BUILD_CLI" = 1 ]; then
     say "building the CLI (Release)"
     dotnet build src/MailFlowTools.Cli -c Release --nologo -v q -clp:ErrorsOnly >&2
+fi
+# The native mailflow is what a Linux admin installs; the IL build (dotnet mailflow.dll) pays .NET's start on top.
+MAILFLOW_BIN=
+MAILFLOW_WHAT="the IL build, run with dotnet (start-up included in every time)"
+if [ "$IL" = 0 ] && [ -z "${MAILFLOW_DLL_FROM_ENV:-}" ]; then
+    if [ "$BUILD" = 1 ]; then
+        say "publishing the native CLI"
+        need_pkg clang clang
+        dotnet publish src/MailFlowTools.Cli -c Release -r linux-x64 -p:PublishAot=true -o out/native --nologo -v q >&2 ||
+            say "the native publish failed; measuring the IL build"
+    fi
+    if [ -x "$REPO/out/native/mailflow" ]; then
+        MAILFLOW_BIN=$REPO/out/native/mailflow
+        MAILFLOW_WHAT="the native build (out/native/mailflow, Native AOT, no .NET runtime)"
+    fi
 fi
 if [ "$BUILD" = 1 ]; then
     if [ -f "$BENCH_PROJ/MailFlowTools.Benchmarks.csproj" ]; then
@@ -114,17 +135,19 @@ meta() {
         --arg cpus "$(nproc)" --arg mem "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)" \
         --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --arg runs "$RUNS" --arg slow "$SLOW_RUNS" \
         --arg tp "$tp" --arg sc "$sc" --arg dg "$dg" --arg sw "$sw" --arg dn "$dn" --arg sizes "$BATCH_SIZES" \
-        '{meta: {date:$date, commit:$commit, kernel:$kernel, cpus:$cpus, memory:$mem, loadavg:$load,
+        --arg mf "$MAILFLOW_WHAT" \
+        '{meta: {date:$date, commit:$commit, kernel:$kernel, cpus:$cpus, memory:$mem, loadavg:$load, mailflow:$mf,
                  runs:($runs|tonumber), slow_runs:($slow|tonumber), batch_sizes:$sizes, dotnet:$dn,
                  tools:{tracepath:$tp, scamper:$sc, dig:$dg, swaks:$sw}}}'
 }
 meta >>"$RAW"
 
-export MAILFLOW_DLL BENCH_RAW=$RAW BENCH_RUNS=$RUNS BENCH_SLOW_RUNS=$SLOW_RUNS BENCH_SLOW_MS=20000 \
+export MAILFLOW_DLL MAILFLOW_BIN BENCH_RAW=$RAW BENCH_RUNS=$RUNS BENCH_SLOW_RUNS=$SLOW_RUNS BENCH_SLOW_MS=20000 \
     BENCH_BATCH_SIZES="$BATCH_SIZES" BENCH_BATCH_CAP_S=$BATCH_CAP_S BENCH_TMP=$WORK
 DOTNET_CLI_TELEMETRY_OPTOUT=1; export DOTNET_CLI_TELEMETRY_OPTOUT
 
 delivered_before=
+APPENDED=()
 for scenario in $ONLY; do
     start=$SECONDS
     case $scenario in
@@ -158,7 +181,23 @@ for scenario in $ONLY; do
                 jq -nc '{scenario:"parsers", target:"all", tool:"MailFlowTools.Benchmarks", unavailable:"benchmark project not built"}' >>"$RAW"
             fi
             ;;
-        *) say "unknown scenario $scenario (startup mtu dns smtp batch parsers)"; exit 2 ;;
+        native|throttle)
+            # Their own scripts, each with its report, added to this one as a section.
+            ensure_lab
+            wait_calm
+            [ -n "$delivered_before" ] || delivered_before=$(bash "$LAB" delivered)
+            say "scenario $scenario"
+            if [ -z "$MAILFLOW_BIN" ]; then
+                jq -nc --arg s "$scenario" '{note: "\($s): not run (it measures the native mailflow, which is not built)"}' >>"$RAW"
+            elif [ "$scenario" = native ]; then
+                bash "$HERE/native.sh" --no-build --runs "$(( RUNS > 5 ? RUNS : 5 ))" >&2 && APPENDED+=("$RESULTS/native-latest.md") ||
+                    jq -nc '{note: "native: native.sh failed"}' >>"$RAW"
+            else
+                bash "$HERE/mxpath-throttle.sh" --native --no-build --rtt "0 20" >&2 && APPENDED+=("$RESULTS/mxpath-throttle-native-latest.md") ||
+                    jq -nc '{note: "throttle: mxpath-throttle.sh failed"}' >>"$RAW"
+            fi
+            ;;
+        *) say "unknown scenario $scenario (startup mtu dns smtp batch parsers native throttle)"; exit 2 ;;
     esac
     say "scenario $scenario took $((SECONDS - start)) s"
 done
@@ -169,7 +208,9 @@ fi
 
 # ------------------------------------------------------------------ the report --
 cp "$RAW" "$RESULTS/$STAMP.jsonl"
-python3 "$HERE/report.py" "$RAW" --md "$RESULTS/$STAMP.md" --svg "$RESULTS/$STAMP.svg"
+appends=()
+for f in "${APPENDED[@]}"; do appends+=(--append "$f"); done
+python3 "$HERE/report.py" "$RAW" --md "$RESULTS/$STAMP.md" --svg "$RESULTS/$STAMP.svg" "${appends[@]}"
 cp "$RESULTS/$STAMP.md" "$RESULTS/latest.md"
 cp "$RESULTS/$STAMP.svg" "$RESULTS/latest.svg"
 rm -rf "$WORK"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One benchmark scenario, run inside the lab's client namespace by run.sh:
 #   ip netns exec mfl-client bash scenarios.sh SCENARIO
-# Appends one JSON line per measured run to $BENCH_RAW. Needs: MAILFLOW_DLL, BENCH_RAW, BENCH_RUNS,
+# Appends one JSON line per measured run to $BENCH_RAW. Needs: MAILFLOW_BIN (the native mailflow) or MAILFLOW_DLL
+# (the IL build, run with dotnet), BENCH_RAW, BENCH_RUNS,
 # BENCH_SLOW_RUNS, BENCH_SLOW_MS, BENCH_BATCH_SIZES, BENCH_BATCH_CAP_S, BENCH_TMP.
 set -uo pipefail
 # The whole script is one compound command, parsed before it runs: editing the file during a run is safe.
@@ -9,7 +10,7 @@ set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
-MAILFLOW=(dotnet "$MAILFLOW_DLL")
+if [ -n "${MAILFLOW_BIN:-}" ]; then MAILFLOW=("$MAILFLOW_BIN"); else MAILFLOW=(dotnet "$MAILFLOW_DLL"); fi
 PEERS=(bash "$HERE/peers.sh")
 TMPD=$BENCH_TMP
 TRACEPATH_CAP=120   # tracepath on a black hole takes ~90 s to give up; never longer than this
@@ -255,7 +256,7 @@ scenario_dns() {
     done
 }
 
-# The floor under every mailflow time: starting the .NET process (the CLI's --help does no work).
+# The floor under every mailflow time: starting the process (the CLI's --help does no work).
 scenario_startup() {
     bench startup "process start" mailflow v_none -- "${MAILFLOW[@]}" --help
     bench startup "process start" dig v_none -- dig -v
