@@ -96,9 +96,9 @@ public static class CauseAnalyzer
             return byCode;
         }
 
-        // Read first and tested after: Stryker cannot mutate a condition that declares a variable.
-        var stated = finding.Finding.Evidence.TryGetValue("Outcomes", out var value);
-        var outcomes = stated ? value as string : null;
+        // Read first and tested after: Stryker cannot mutate a condition that declares a variable (a pattern's included).
+        _ = finding.Finding.Evidence.TryGetValue("Outcomes", out var value);
+        var outcomes = value as string;
         if (outcomes is null)
         {
             return byCode;
