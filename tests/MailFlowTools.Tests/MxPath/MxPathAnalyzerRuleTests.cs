@@ -204,6 +204,21 @@ public class MxPathAnalyzerRuleTests
         Assert.Equal(outcome + " x2", f.Evidence["Outcomes"]);
     }
 
+    [Theory]
+    [InlineData(MxHopOutcome.NoBanner)]
+    [InlineData(MxHopOutcome.Unreachable)]
+    [InlineData(MxHopOutcome.ConnectRefused)]
+    public void One_host_failing_another_way_gets_the_first_host_advice_not_the_uniform_one(MxHopOutcome outcome)
+    {
+        var targets = new[] { Target(10, "mx1.fail.test", "198.51.100.1"), Target(20, "mx2.fail.test", "198.51.100.2") };
+
+        var r = Analyze("fail.test", targets, Options, ("198.51.100.1", Hop(outcome)), ("198.51.100.2", Hop(MxHopOutcome.BannerRejected)));
+
+        var f = Single(r, FindingCodes.AllHopsFailed);
+        Assert.Equal("Start with the first MX host, mx1.fail.test [198.51.100.1]: scripted " + outcome + ".", f.Recommendation);
+        Assert.StartsWith("No MX address of fail.test accepted a session: 2 tried (", f.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Mixed_failures_send_the_reader_to_the_first_host_described_by_its_outcome_when_it_has_no_detail()
     {
