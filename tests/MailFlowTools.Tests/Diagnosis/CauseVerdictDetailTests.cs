@@ -156,11 +156,11 @@ public class CauseVerdictDetailTests
     [Fact]
     public void OnlyAnUnreachableMxSetIsPlacedByHowItsHopsFailed()
     {
-        // Another finding that happens to carry hop outcomes keeps the place its code gives it.
-        var other = Finding.Error(FindingCodes.SmtpSessionFailed, "Session failed.", "r", new Dictionary<string, object> { ["Outcomes"] = "ConnectTimeout 192.0.2.25" });
+        // Another ranked finding that happens to carry hop outcomes keeps the place its code gives it.
+        var other = Finding.Error(FindingCodes.MxTargetHasNoAddress, "No address.", "r", new Dictionary<string, object> { ["Outcomes"] = "ConnectTimeout 192.0.2.25" });
         var noOutcomes = Finding.Error(FindingCodes.AllHopsFailed, "All hops failed.", "r");
 
-        Assert.Equal(FaultLocation.Unknown, CauseAnalyzer.Analyze(new[] { Staged(other) }).Location);
+        Assert.Equal(FaultLocation.RemoteHost, CauseAnalyzer.Analyze(new[] { Staged(other) }).Location);
         Assert.Equal(FaultLocation.Unknown, CauseAnalyzer.Analyze(new[] { Staged(noOutcomes) }).Location);
     }
 
