@@ -87,7 +87,9 @@ public sealed class EdnsAnalyzeFindingTests
             Shown(finding.Evidence));
         Assert.Null(result.TcpWorks);
         Assert.Null(result.FullAnswerSize);
-        Assert.Equal((1232, 1410, 1410), (result.LargestWorkingBufferSize, result.SmallestLostBufferSize, result.SmallestLostUdpAnswer));
+        Assert.Equal(1232, result.LargestWorkingBufferSize);
+        Assert.Equal(1410, result.SmallestLostBufferSize);
+        Assert.Equal(1410, result.SmallestLostUdpAnswer);
         Assert.Equal(FlagDay, result.RecommendedBufferSize);
     }
 
@@ -192,7 +194,8 @@ public sealed class EdnsAnalyzeFindingTests
             Tcp(EdnsProbeOutcome.Answer, 2000));
 
         Assert.Equal(1232, result.SmallestLostUdpAnswer);
-        Assert.Equal((1000, 900), (result.LargestWorkingBufferSize, result.LargestUdpAnswer));
+        Assert.Equal(1000, result.LargestWorkingBufferSize);
+        Assert.Equal(900, result.LargestUdpAnswer);
         Assert.Equal(900, result.RecommendedBufferSize);
     }
 
