@@ -5,7 +5,7 @@
 #
 # --native runs the native mailflow (out/native/mailflow, build.ps1 -Native) instead of the IL build.
 # The lab's links have no delay, so there a probe costs CPU and nothing else; real MX hosts are a
-# round trip away. The distant MX (198.51.100.35, tests/lab/wan.py) relays to the lab's Postfix and
+# round trip away. The distant MX (198.51.100.35, tests/lab/wan.c) relays to the lab's Postfix and
 # holds each chunk for half the round-trip time in each direction. For every RTT this runs the same
 # 500 domains (w0001…w0500.bulk.test, MX mx-far.lab.test) at -ThrottleLimit 1 and 32, plus the
 # direct path (d0001… → mx1, no relay), and records wall time, CPU time and peak RSS (GNU time).

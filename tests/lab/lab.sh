@@ -31,7 +31,7 @@ MARKER=.mfl-lab
 PKGS=(nftables knot knot-dnsutils unbound postfix swaks tcpdump tshark dnsutils
       iputils-ping iputils-tracepath scamper socat jq iproute2 openssl python3
       libio-socket-inet6-perl libio-socket-ssl-perl libnet-ssleay-perl libnet-dns-perl
-      openssh-server util-linux nginx-light)  # sshd: the transport servers of tests/lab/transport.sh; setpriv: privilege-drop tests
+      openssh-server util-linux nginx-light gcc libc6-dev)  # sshd: the transport servers of tests/lab/transport.sh; setpriv: privilege-drop tests
 
 # v4 last octets in the server namespace; each has the v6 twin 2001:db8:5::<octet>
 WAN_DEFAULT_MS=20
@@ -43,6 +43,16 @@ need_root() { [ "$(id -u)" = 0 ] || die "must run as root"; }
 ns_exists() { [ -e "/run/netns/$1" ]; }
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 cx() { ip netns exec "$NSC" "$@"; }
+
+# The distant MX's relay is C (tests/lab/wan.c): it shares the cores with the tool being measured.
+wan_bin() {
+    local bin=$STATE/wan
+    if [ ! -x "$bin" ] || [ "$HERE/wan.c" -nt "$bin" ]; then
+        gcc -O2 -Wall -Wextra -Werror -o "$bin.tmp" "$HERE/wan.c" || die "cannot compile $HERE/wan.c"
+        mv "$bin.tmp" "$bin"
+    fi
+    echo "$bin"
+}
 
 python_bin() {
     if [ -x /usr/bin/python3 ]; then echo /usr/bin/python3; else command -v python3; fi
@@ -304,7 +314,7 @@ helpers_start() {
     spawn silent "$py" "$HERE/silent.py" 198.51.100.30 2001:db8:5::30
     spawn fixup "$py" "$HERE/fixup.py" --upstream 198.51.100.25 198.51.100.31 2001:db8:5::31
     # the distant MX: Postfix behind an Internet round trip (one-way delay from $STATE/wan-delay-ms)
-    spawn wan "$py" "$HERE/wan.py" --upstream 198.51.100.25 --delay-ms "$WAN_DEFAULT_MS" \
+    spawn wan "$(wan_bin)" --upstream 198.51.100.25 --delay-ms "$WAN_DEFAULT_MS" \
         --delay-file "$STATE/wan-delay-ms" 198.51.100.35 2001:db8:5::35
 }
 

@@ -58,7 +58,7 @@ public static class LabAddresses
     public const string DeadV4 = "198.51.100.33";
     public const string DeadV6 = "2001:db8:5::33";
 
-    /// <summary>The distant MX: a relay to mx1 that holds every chunk for the WAN delay each way (wan.py).</summary>
+    /// <summary>The distant MX: a relay to mx1 that holds every chunk for the WAN delay each way (tests/lab/wan.c).</summary>
     public const string DistantV4 = "198.51.100.35";
     public const string DistantV6 = "2001:db8:5::35";
 
