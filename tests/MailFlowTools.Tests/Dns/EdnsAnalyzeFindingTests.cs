@@ -107,6 +107,20 @@ public sealed class EdnsAnalyzeFindingTests
     }
 
     [Fact]
+    public void Fragment_loss_with_a_tcp_reply_that_is_no_answer_names_the_reply()
+    {
+        var result = Analyze(FragmentLoss(Tcp(EdnsProbeOutcome.ServFail, 60)));
+
+        var finding = Assert.Single(result.Findings, f => f.Code == FindingCodes.LargeUdpResponsesLost);
+        Assert.Contains("never do; over TCP the server replies but gives no answer (ServFail, 60 bytes): large", finding.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("TCP works", finding.Message, StringComparison.Ordinal);
+        Assert.Equal(0, finding.Evidence["FullAnswerSize"]);
+        Assert.Equal("True", finding.Evidence["TcpWorks"]);
+        Assert.True(result.TcpWorks);
+        Assert.Null(result.FullAnswerSize);
+    }
+
+    [Fact]
     public void Fragment_loss_with_silent_tcp_says_tcp_fails_too_and_tcp_is_needed()
     {
         var result = Analyze(FragmentLoss(Tcp(EdnsProbeOutcome.Timeout)));

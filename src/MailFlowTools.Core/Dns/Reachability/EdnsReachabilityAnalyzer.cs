@@ -71,7 +71,14 @@ internal static class EdnsReachabilityAnalyzer
             else if (split is not null)
             {
                 sizeLoss = true;
-                var tcpText = tcpWorks == true ? $"; the same query over TCP works ({tcp!.ResponseSize} bytes)" : tcpWorks == false ? "; TCP fails too" : string.Empty;
+                // A TCP reply that is not an answer (SERVFAIL, REFUSED…) shows the transport works, not that the answer comes.
+                var tcpText = tcpWorks switch
+                {
+                    true when fullAnswer is not null => $"; the same query over TCP works ({fullAnswer} bytes)",
+                    true => $"; over TCP the server replies but gives no answer ({tcp!.Outcome}, {tcp.ResponseSize} bytes)",
+                    false => "; TCP fails too",
+                    null => string.Empty,
+                };
 
                 // When a smaller buffer still gets a complete (not truncated) answer, only optional additional records
                 // are lost with the large one: resolvers that advertise that buffer are not affected.
