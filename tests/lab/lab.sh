@@ -46,8 +46,13 @@ cx() { ip netns exec "$NSC" "$@"; }
 
 # The distant MX's relay is C (tests/lab/wan.c): it shares the cores with the tool being measured.
 wan_bin() {
-    local bin=$STATE/wan
-    if [ ! -x "$bin" ] || [ "$HERE/wan.c" -nt "$bin" ]; then
+    local dir=$STATE bin
+    # /run is often mounted noexec; then the binary lives beside the system's other build caches.
+    if findmnt -n -o OPTIONS --target "$STATE" 2>/dev/null | grep -qw noexec; then dir=/var/cache/mfl; fi
+    # Named after the source's hash, so a binary built from another checkout's wan.c is never reused.
+    bin=$dir/wan-$(sha1sum "$HERE/wan.c" | cut -c1-12)
+    if [ ! -x "$bin" ]; then
+        mkdir -p "$dir"
         gcc -O2 -Wall -Wextra -Werror -o "$bin.tmp" "$HERE/wan.c" || die "cannot compile $HERE/wan.c"
         mv "$bin.tmp" "$bin"
     fi
