@@ -197,7 +197,7 @@ public sealed class TlsPolicyLabTests
     }
 
     [LabFact]
-    public void A_slow_policy_body_is_cut_off_at_the_timeout_plus_ten_percent()
+    public void A_slow_policy_body_is_cut_off_at_the_timeout()
     {
         const double TimeoutSeconds = 2;
         var r = Single("sts-slow.lab.test", "--trusted-root-certificate-path", CaFile, "--connect-timeout-seconds", TimeoutSeconds.ToString(CultureInfo.InvariantCulture));
@@ -206,8 +206,9 @@ public sealed class TlsPolicyLabTests
         Assert.Equal("FetchFailed", sts.GetProperty("Status").GetString());
         Assert.Contains("no complete answer within 2 s", sts.GetProperty("Problem").GetString());
 
-        // The _mta-sts TXT lookup is part of the time; allow it 200 ms beside the bound.
-        Assert.InRange(sts.GetProperty("ElapsedMs").GetDouble(), TimeoutSeconds * 1000, (TimeoutSeconds * 1000 * 1.1) + 200);
+        // The 67-byte body at 16 bytes/s takes about 4 s whole, so ending under 2.75 s shows the 2 s timeout ended it. The
+        // slack is the _mta-sts TXT lookup and a late timer on a loaded 2-core machine; 10 ms below for a coarse clock.
+        Assert.InRange(sts.GetProperty("ElapsedMs").GetDouble(), (TimeoutSeconds * 1000) - 10, (TimeoutSeconds * 1000 * 1.25) + 250);
     }
 
     [LabFact]
