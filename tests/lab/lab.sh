@@ -31,7 +31,7 @@ MARKER=.mfl-lab
 PKGS=(nftables knot knot-dnsutils unbound postfix swaks tcpdump tshark dnsutils
       iputils-ping iputils-tracepath scamper socat jq iproute2 openssl python3
       libio-socket-inet6-perl libio-socket-ssl-perl libnet-ssleay-perl libnet-dns-perl
-      openssh-server util-linux nginx-light gcc libc6-dev)  # sshd: the transport servers of tests/lab/transport.sh; setpriv: privilege-drop tests
+      openssh-server util-linux nginx-light gcc libc6-dev)  # sshd: the transport servers of tests/lab/transport.sh; setpriv: privilege-drop tests; gcc: wan.c
 
 # v4 last octets in the server namespace; each has the v6 twin 2001:db8:5::<octet>
 WAN_DEFAULT_MS=20

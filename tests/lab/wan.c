@@ -222,15 +222,9 @@ static void on_readable(struct session *s, int i) {
     struct leg *l = &s->leg[i];
     ssize_t n = recv(l->fd, g.buf, sizeof g.buf, 0);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
-    if (n <= 0) {
-        if (n < 0) { leg_failed(s, i); return; }
-        push(s, i, NULL, 0, 1);
-        l->reading = 0;
-        watch(l);
-        return;
-    }
-    push(s, i, g.buf, (size_t)n, 0);
-    if (s->dir[i].queued > HIGH_WATER) {
+    if (n < 0) { leg_failed(s, i); return; }
+    push(s, i, g.buf, (size_t)n, n == 0);
+    if (n == 0 || s->dir[i].queued > HIGH_WATER) {   /* end of stream, or too much waiting */
         l->reading = 0;
         watch(l);
     }
@@ -292,7 +286,7 @@ static void on_event(struct leg *l, uint32_t events) {
 }
 
 /* Writes everything due, frees ended sessions, then arms the timer for the earliest chunk or
- * connect deadline. */
+ * connect deadline. A scan of every session per wake-up: the lab holds a few dozen at once. */
 static void service(void) {
     uint64_t now = now_ns(), next = 0;
     struct session *s = g.sessions;
